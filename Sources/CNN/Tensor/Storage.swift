@@ -1,0 +1,72 @@
+import Synchronization
+
+/// Counts the bytes held by live tensor storage, and the peak since the last reset.
+///
+/// Every `TensorStorage` reports its allocation and its release here, so the figure is the
+/// engine's own activation + parameter + gradient memory (not the process RSS).
+///
+///     MemoryMeter.resetPeak()
+///     let y = model(x)                 // ...
+///     MemoryMeter.peakBytes            // the high-water mark of this step
+public enum MemoryMeter {
+    private static let live = Atomic<Int>(0)
+    private static let peak = Atomic<Int>(0)
+    private static let allocations = Atomic<Int>(0)
+
+    /// Bytes held by tensors that are alive now.
+    public static var liveBytes: Int { live.load(ordering: .relaxed) }
+    /// The largest `liveBytes` seen since the last `resetPeak()`.
+    public static var peakBytes: Int { peak.load(ordering: .relaxed) }
+    /// Number of storage allocations since the process started (a cheap profile of churn).
+    public static var allocationCount: Int { allocations.load(ordering: .relaxed) }
+
+    /// Sets the peak to the current live figure.
+    public static func resetPeak() { peak.store(live.load(ordering: .relaxed), ordering: .relaxed) }
+
+    static func allocated(_ bytes: Int) {
+        allocations.wrappingAdd(1, ordering: .relaxed)
+        let now = live.add(bytes, ordering: .relaxed).newValue
+        var seen = peak.load(ordering: .relaxed)
+        while now > seen {
+            let (exchanged, original) = peak.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+            if exchanged { break }
+            seen = original
+        }
+    }
+
+    static func released(_ bytes: Int) { live.subtract(bytes, ordering: .relaxed) }
+}
+
+/// Contiguous Float32 memory owned by one or more tensors (a reshape shares it).
+///
+/// Aligned to 64 bytes for the vector kernels. A *meta* storage has a count but no memory:
+/// the analysis walks a network on meta tensors to get shapes and costs without arithmetic.
+public final class TensorStorage: @unchecked Sendable {
+    public let count: Int
+    public let isMeta: Bool
+    /// The first element. Never dereference it for a meta storage.
+    public let base: UnsafeMutablePointer<Float>
+
+    init(count: Int, zeroed: Bool = true) {
+        precondition(count >= 0, "TensorStorage: negative element count \(count)")
+        self.count = count
+        self.isMeta = false
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        if zeroed { base.initialize(repeating: 0, count: count) }
+        MemoryMeter.allocated(count * 4)
+    }
+
+    init(metaCount: Int) {
+        count = metaCount
+        isMeta = true
+        base = UnsafeMutablePointer(bitPattern: 64)!   // never read: every op checks isMeta first
+    }
+
+    deinit {
+        if !isMeta {
+            UnsafeMutableRawPointer(base).deallocate()
+            MemoryMeter.released(count * 4)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// The Grader module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Zoo module; see docs/ARCHITECTURE.md.

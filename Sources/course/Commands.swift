@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// Every subcommand, in the order `course --help` lists them.
+enum Commands {
+    static let all: [ParsableCommand.Type] = []
+}
