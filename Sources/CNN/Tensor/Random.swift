@@ -43,6 +43,30 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A new generator whose stream is independent of this one (for workers, layers).
     public mutating func split() -> SeededGenerator { SeededGenerator(seed: next()) }
+
+    /// The four state words, for checkpoints (a resumed run continues the same stream).
+    public var state: [UInt64] {
+        get { [s.0, s.1, s.2, s.3] }
+        set {
+            precondition(newValue.count == 4, "SeededGenerator.state: expected 4 words, got \(newValue.count)")
+            s = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
+    }
+}
+
+extension SeededGenerator: Codable {
+    public init(from decoder: Decoder) throws {
+        self.init(seed: 0)
+        let words = try decoder.singleValueContainer().decode([UInt64].self)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "generator state needs 4 words, got \(words.count)"))
+        }
+        state = words
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(state)
+    }
 }
 
 /// The engine's default generator, used when an initialiser or dropout gets no explicit one.
@@ -56,6 +80,12 @@ public enum Random {
     /// Runs `body` with exclusive access to the default generator.
     public static func withGenerator<R>(_ body: (inout SeededGenerator) -> R) -> R {
         shared.withLock { body(&$0) }
+    }
+
+    /// The default generator's state (save it in a checkpoint, restore it on resume).
+    public static var generator: SeededGenerator {
+        get { shared.withLock { $0 } }
+        set { shared.withLock { $0 = newValue } }
     }
 
     /// A child generator drawn from the default stream.

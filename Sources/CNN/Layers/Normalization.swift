@@ -1,0 +1,65 @@
+/// Local response normalisation layer, `nn.LocalResponseNorm` (see `localResponseNorm`).
+/// AlexNet: `LocalResponseNorm(size: 5, alpha: 1e-4, beta: 0.75, k: 2, convention: .krizhevsky)`.
+public final class LocalResponseNorm: Module {
+    public let size: Int, alpha: Float, beta: Float, k: Float
+    public let convention: LRNConvention
+
+    public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, k: Float = 1, convention: LRNConvention = .pytorch) {
+        precondition(size >= 1, "LocalResponseNorm: size must be at least 1, got \(size)")
+        self.size = size; self.alpha = alpha; self.beta = beta; self.k = k; self.convention = convention
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        localResponseNorm(x, size: size, alpha: alpha, beta: beta, k: k, convention: convention)
+    }
+
+    public override var configuration: String { "\(size), alpha=\(alpha), beta=\(beta), k=\(k), \(convention.rawValue)" }
+}
+
+/// Batch normalisation layer, `nn.BatchNorm2d`, with state_dict keys `weight`, `bias`,
+/// `running_mean`, `running_var`, `num_batches_tracked`. Also accepts [N, C] (`nn.BatchNorm1d`).
+public final class BatchNorm2D: Module {
+    public let channels: Int, momentum: Float, epsilon: Float
+    public let weight: Tensor?, bias: Tensor?
+    public let runningMean: Tensor, runningVariance: Tensor
+    /// Training steps taken (PyTorch keeps it as int64).
+    public let batchesTracked: Tensor
+
+    public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
+        precondition(channels > 0, "BatchNorm2D: channels must be positive, got \(channels)")
+        self.channels = channels; self.momentum = momentum; self.epsilon = epsilon
+        weight = affine ? Tensor.ones([channels]) : nil
+        bias = affine ? Tensor.zeros([channels]) : nil
+        runningMean = Tensor.zeros([channels])
+        runningVariance = Tensor.ones([channels])
+        batchesTracked = Tensor.zeros([])
+        super.init()
+        if let weight, let bias { registerParameter("weight", weight); registerParameter("bias", bias) }
+        registerBuffer("running_mean", runningMean)
+        registerBuffer("running_var", runningVariance)
+        registerBuffer("num_batches_tracked", batchesTracked, isInteger: true)
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
+                     "BatchNorm2D: input \(x.shape) does not have the layer's \(channels) channels")
+        if isTraining && !x.isMeta { batchesTracked.storage.base[0] += 1 }
+        return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                         training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+
+    public override var configuration: String { "\(channels), eps=\(epsilon), momentum=\(momentum)" }
+}
+
+/// Dropout layer, `nn.Dropout` (identity in evaluation mode).
+public final class Dropout: Module {
+    public let probability: Float
+    public init(probability: Float = 0.5) {
+        precondition(probability >= 0 && probability <= 1, "Dropout: probability must be in [0, 1], got \(probability)")
+        self.probability = probability
+        super.init()
+    }
+    public override func forward(_ x: Tensor) -> Tensor { dropout(x, probability: probability, training: isTraining) }
+    public override var configuration: String { "p=\(probability)" }
+}
