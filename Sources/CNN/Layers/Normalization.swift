@@ -29,11 +29,11 @@ public final class BatchNorm2D: Module {
     public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
         precondition(channels > 0, "BatchNorm2D: channels must be positive, got \(channels)")
         self.channels = channels; self.momentum = momentum; self.epsilon = epsilon
-        weight = affine ? Tensor.ones([channels]) : nil
-        bias = affine ? Tensor.zeros([channels]) : nil
-        runningMean = Tensor.zeros([channels])
-        runningVariance = Tensor.ones([channels])
-        batchesTracked = Tensor.zeros([])
+        weight = affine ? Init.constant([channels], 1) : nil
+        bias = affine ? Init.constant([channels], 0) : nil
+        runningMean = Init.constant([channels], 0)
+        runningVariance = Init.constant([channels], 1)
+        batchesTracked = Init.constant([], 0)
         super.init()
         if let weight, let bias { registerParameter("weight", weight); registerParameter("bias", bias) }
         registerBuffer("running_mean", runningMean)
