@@ -1,1 +1,0 @@
-// The Grader module; see docs/ARCHITECTURE.md.
