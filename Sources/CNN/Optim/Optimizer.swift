@@ -81,6 +81,11 @@ public struct OptimizerState {
     }
     public var metadata: Metadata
     public var tensors: [(key: String, tensor: Tensor)]
+
+    public init(metadata: Metadata, tensors: [(key: String, tensor: Tensor)]) {
+        self.metadata = metadata
+        self.tensors = tensors
+    }
 }
 
 /// Why a saved optimiser state does not fit the optimiser it is loaded into.
