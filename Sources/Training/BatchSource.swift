@@ -11,7 +11,7 @@ public protocol BatchSource {
     /// The batches of epoch `epoch` (from 0), in order.
     func batches(epoch: Int) -> Batches
     /// Number of batches per epoch (for progress and ETA).
-    var batchesPerEpoch: Int { get }
+    var batchCount: Int { get }
 }
 
 /// In-memory samples cut into batches, reshuffled every epoch from `seed` and the epoch
@@ -37,7 +37,7 @@ public struct TensorBatchSource: BatchSource {
 
     public var sampleCount: Int { labels.count }
 
-    public var batchesPerEpoch: Int {
+    public var batchCount: Int {
         dropLast ? sampleCount / batchSize : (sampleCount + batchSize - 1) / batchSize
     }
 
@@ -59,7 +59,7 @@ public struct TensorBatchSource: BatchSource {
         let sampleShape = Array(images.shape.dropFirst())
         let stride = sampleShape.reduce(1, *)
         let (images, labels, batchSize) = (self.images, self.labels, self.batchSize)
-        return (0..<batchesPerEpoch).lazy.map { b in
+        return (0..<batchCount).lazy.map { b in
             let indices = order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]
             let x = Tensor(zeros: [indices.count] + sampleShape)
             x.withUnsafeMutableBufferPointer { out in

@@ -117,7 +117,7 @@ extension Training {
         let start = Date()
         let rate = optimizer.learningRate
         model.train()
-        progress.begin("epoch \(epoch + 1)/\(epochs)", total: train.batchesPerEpoch)
+        progress.begin("epoch \(epoch + 1)/\(epochs)", total: train.batchCount)
         var metrics = MetricAccumulator()
         var step = 0
         for (x, y) in train.batches(epoch: epoch) {

@@ -24,14 +24,14 @@ struct MetricsProgressTests {
     @Test func batchesCoverEverySampleOnceAndReshuffleByEpoch() {
         let x = Tensor.arange([10, 1]), labels = Array(0..<10)
         let source = TensorBatchSource(images: x, labels: labels, batchSize: 4, seed: 3)
-        #expect(source.batchesPerEpoch == 3)
+        #expect(source.batchCount == 3)
         let epoch0 = Array(source.batches(epoch: 0).flatMap(\.1))
         let epoch1 = Array(source.batches(epoch: 1).flatMap(\.1))
         #expect(epoch0.sorted() == labels && epoch1.sorted() == labels)
         #expect(epoch0 != epoch1)
         #expect(Array(source.batches(epoch: 1).flatMap(\.1)) == epoch1)   // a function of the epoch alone
         for (images, ys) in source.batches(epoch: 0) { #expect(images.scalars == ys.map(Float.init)) }
-        #expect(TensorBatchSource(images: x, labels: labels, batchSize: 4, dropLast: true).batchesPerEpoch == 2)
+        #expect(TensorBatchSource(images: x, labels: labels, batchSize: 4, dropLast: true).batchCount == 2)
     }
 
     @Test func progressLineFormat() {
