@@ -44,48 +44,61 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// A new generator whose stream is independent of this one (for workers, layers).
     public mutating func split() -> SeededGenerator { SeededGenerator(seed: next()) }
 
-    /// The four state words, for checkpoints (a resumed run continues the same stream).
-    public var state: [UInt64] {
-        get { [s.0, s.1, s.2, s.3] }
-        set {
-            precondition(newValue.count == 4, "SeededGenerator.state: expected 4 words, got \(newValue.count)")
-            s = (newValue[0], newValue[1], newValue[2], newValue[3])
-        }
+    /// The four state words, for checkpoints: `SeededGenerator(state:)` continues the stream
+    /// exactly where this one stands.
+    public var state: [UInt64] { [s.0, s.1, s.2, s.3] }
+
+    /// Restores a generator saved with `state`.
+    public init(state: [UInt64]) {
+        precondition(state.count == 4, "SeededGenerator(state:): expects 4 words, got \(state.count)")
+        precondition(state.contains { $0 != 0 }, "SeededGenerator(state:): the all-zero state is not a valid xoshiro state")
+        s = (state[0], state[1], state[2], state[3])
     }
 }
 
-extension SeededGenerator: Codable {
-    public init(from decoder: Decoder) throws {
-        self.init(seed: 0)
-        let words = try decoder.singleValueContainer().decode([UInt64].self)
-        guard words.count == 4 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "generator state needs 4 words, got \(words.count)"))
-        }
-        state = words
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(state)
+/// A generator shared by reference, that a task can install as its default stream
+/// (`Random.using(_:_:)`): a training run owns its dropout/shuffling stream and can save and
+/// restore it, undisturbed by other runs in the same process.
+public final class RandomStream: @unchecked Sendable {
+    private let generator: Mutex<SeededGenerator>
+
+    public init(seed: UInt64) { generator = Mutex(SeededGenerator(seed: seed)) }
+    public init(_ generator: SeededGenerator) { self.generator = Mutex(generator) }
+
+    /// Runs `body` with exclusive access to the generator.
+    public func withGenerator<R>(_ body: (inout SeededGenerator) -> R) -> R { generator.withLock { body(&$0) } }
+
+    /// The generator's state words (see `SeededGenerator.state`).
+    public var state: [UInt64] {
+        get { withGenerator { $0.state } }
+        set { withGenerator { $0 = SeededGenerator(state: newValue) } }
     }
 }
 
 /// The engine's default generator, used when an initialiser or dropout gets no explicit one.
 /// `Random.seed(_:)` is `torch.manual_seed`.
+///
+/// Inside `Random.using(stream) { ... }` the default stream is `stream` for the current task
+/// (synchronous code on the calling thread; work split over other threads does not see it).
 public enum Random {
     private static let shared = Mutex(SeededGenerator(seed: 0))
+    @TaskLocal private static var installed: RandomStream?
 
-    /// Restarts the default stream from `seed`.
-    public static func seed(_ seed: UInt64) { shared.withLock { $0 = SeededGenerator(seed: seed) } }
+    /// Restarts the default stream from `seed` (the installed stream's, if any).
+    public static func seed(_ seed: UInt64) {
+        if let installed { installed.withGenerator { $0 = SeededGenerator(seed: seed) }; return }
+        shared.withLock { $0 = SeededGenerator(seed: seed) }
+    }
 
     /// Runs `body` with exclusive access to the default generator.
     public static func withGenerator<R>(_ body: (inout SeededGenerator) -> R) -> R {
-        shared.withLock { body(&$0) }
+        if let installed { return installed.withGenerator(body) }
+        return shared.withLock { body(&$0) }
     }
 
-    /// The default generator's state (save it in a checkpoint, restore it on resume).
-    public static var generator: SeededGenerator {
-        get { shared.withLock { $0 } }
-        set { shared.withLock { $0 = newValue } }
+    /// Runs `body` with `stream` as the default generator of the current task.
+    public static func using<R>(_ stream: RandomStream, _ body: () throws -> R) rethrows -> R {
+        try $installed.withValue(stream, operation: body)
     }
 
     /// A child generator drawn from the default stream.

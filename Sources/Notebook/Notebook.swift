@@ -1,1 +1,0 @@
-// The Notebook module; see docs/ARCHITECTURE.md.
