@@ -12,19 +12,11 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
     preconditionFailure("log_softmax: kernel not implemented yet")
 }
 
-/// How label smoothing spreads ε over the classes.
-public enum LabelSmoothing: String, Sendable {
-    /// PyTorch (and Szegedy et al. 2016): target = (1 − ε)·onehot + ε/K on every class.
-    case uniform
-    /// The lecture's slide: 1 − ε on the true class, ε/(K − 1) on each other class.
-    case otherClasses
-}
-
 /// Mean cross-entropy of logits [N, K] against class indices, with optional label smoothing.
 ///
 /// L = −(1/N) Σ_n Σ_k t[n, k] · log softmax(x)[n, k], t the (smoothed) target.
 public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing epsilon: Float = 0,
-                         smoothing: LabelSmoothing = .uniform) -> Tensor {
+                         smoothing: LabelSmoothing = .pytorch) -> Tensor {
     precondition(logits.rank == 2, "cross_entropy: logits must be [N, K], got \(logits.shape)")
     precondition(labels.count == logits.shape[0], "cross_entropy: \(labels.count) labels for a batch of \(logits.shape[0])")
     let k = logits.shape[1]
