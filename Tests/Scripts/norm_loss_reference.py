@@ -17,7 +17,8 @@ def wave(shape, scale, a, b):
     return torch.tensor(v.reshape(shape))
 
 def lit(t):
-    return "[" + ", ".join(repr(float(v)) for v in t.detach().reshape(-1).tolist()) + "]"
+    # shortest decimal that round-trips as float32
+    return "[" + ", ".join(str(np.float32(v)) for v in t.detach().double().reshape(-1).tolist()) + "]"
 
 torch.set_printoptions(precision=9)
 
@@ -71,7 +72,7 @@ for eps in (0.0, 0.1):
     lg = logits.clone().requires_grad_(True)
     loss = F.cross_entropy(lg, labels, label_smoothing=eps)
     loss.backward()
-    print(f"// CE uniform eps={eps}: loss {float(loss)!r}\n", lit(lg.grad))
+    print(f"// CE uniform eps={eps}: loss {np.float32(loss.item())}\n", lit(lg.grad))
 # The lecture's form: 1 - eps on the true class, eps/(K-1) elsewhere, as probability targets.
 eps, K = 0.1, 5
 target = torch.full((4, K), eps / (K - 1))
@@ -79,6 +80,6 @@ target[torch.arange(4), labels] = 1 - eps
 lg = logits.clone().requires_grad_(True)
 loss = F.cross_entropy(lg, target)
 loss.backward()
-print(f"// CE otherClasses eps={eps}: loss {float(loss)!r}\n", lit(lg.grad))
+print(f"// CE otherClasses eps={eps}: loss {np.float32(loss.item())}\n", lit(lg.grad))
 print("// softmax\n", lit(F.softmax(logits, dim=1)))
 print("// log_softmax\n", lit(F.log_softmax(logits, dim=1)))

@@ -15,9 +15,9 @@ package enum SoftmaxKernel {
             let row = x.storage.base + r * k, out = y.storage.base + r * k
             var mx = -Float.infinity
             for j in 0..<k { mx = max(mx, row[j]) }
-            var s: Float = 0
-            for j in 0..<k { s += Foundation.exp(row[j] - mx) }
-            for j in 0..<k { out[j] = log ? row[j] - mx - Foundation.log(s) : Foundation.exp(row[j] - mx) / s }
+            var s: Double = 0
+            for j in 0..<k { s += Double(Foundation.exp(row[j] - mx)) }
+            for j in 0..<k { out[j] = log ? row[j] - mx - Float(Foundation.log(s)) : Float(Double(Foundation.exp(row[j] - mx)) / s) }
         }
         return y
     }
@@ -35,8 +35,9 @@ package enum SoftmaxKernel {
                 var s: Double = 0
                 for j in 0..<k { out[j] = Foundation.exp(row[j] - mx); s += Double(out[j]) }
                 if log {
-                    let shift = mx + Float(Foundation.log(s))
-                    for j in 0..<k { out[j] = row[j] - shift }
+                    // (x − m) − log s, not x − (m + log s): the largest entry keeps its small log-probability
+                    let logSum = Float(Foundation.log(s))
+                    for j in 0..<k { out[j] = (row[j] - mx) - logSum }
                 } else {
                     let inv = Float(1 / s)
                     for j in 0..<k { out[j] *= inv }
