@@ -34,9 +34,9 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
 /// Mean cross-entropy of logits [N, K] against class indices, with optional label smoothing.
 ///
 /// L = −(1/N) Σ_n Σ_k t[n, k] · log softmax(x)[n, k], with the target t for label y_n:
-/// - `.uniform` (PyTorch's `F.cross_entropy(x, y, label_smoothing: ε)`, Szegedy et al. 2016):
+/// - `.pytorch` (PyTorch's `F.cross_entropy(x, y, label_smoothing: ε)`, Szegedy et al. 2016):
 ///   t = (1 − ε)·onehot(y_n) + ε/K;
-/// - `.otherClasses` (the lecture's slide): t = 1 − ε on y_n and ε/(K − 1) on each other class.
+/// - `.lecture` (the lecture's slide): t = 1 − ε on y_n and ε/(K − 1) on each other class.
 /// Both targets sum to 1, so ∂L/∂x[n, k] = (softmax(x)[n, k] − t[n, k]) / N.
 ///
 ///     crossEntropy(logits: Tensor.zeros([2, 4]), labels: [0, 3]).item()   // 1.386 (= log 4)
