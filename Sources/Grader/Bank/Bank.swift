@@ -3,7 +3,8 @@ public enum Bank {
     /// Every exercise with answers computed by the engine, in the lecture's order.
     public static let all: [Exercise] = [
         convOutputShape, convWeights, convMACs, groupedConvWeights, poolOutputSize,
-        stackVersusLargeKernel, inceptionBottleneck, resnetProjection,
+        lrnValue, stackVersusLargeKernel, inceptionBottleneck, batchNormOutput, labelSmoothingTarget,
+        resnetProjection, sgdMomentumUpdate, stepSchedule, plateauEpoch,
     ]
 
     /// The assignment of the CNN-architectures lecture.
