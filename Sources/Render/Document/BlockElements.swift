@@ -69,7 +69,7 @@ final class TableElement: FlowElement {
         let (columns, headerH, rowH) = prepared(area.width)
         let tableW = columns.reduce(0, +)
         let x0 = area.minX + max(0, (area.width - tableW) / 2)
-        let cap = captionBlock(min(area.width, max(tableW, 200)))
+        let cap = captionBlock(area.width)
         let capH = cap.map { engine.measurer.measure($0).height + 4 } ?? 0
         var y = area.minY + capH + headerH
         var end = next
@@ -82,7 +82,7 @@ final class TableElement: FlowElement {
         let rows = Array(next..<end)
         let header = self.header, cells = self.cells
         let xs = columns.indices.map { x0 + columns[..<$0].reduce(0, +) }
-        let capOrigin = Point(x0, top)
+        let capOrigin = Point(area.minX, top)
         page.draw { [self] b in
             if let cap { b.drawText(cap, at: capOrigin, angle: 0, lines: nil) }
             let ht = top + capH

@@ -19,6 +19,8 @@ public final class DocumentLayout {
     /// Every heading with its number ("2.1") and 1-based page.
     public internal(set) var headings: [(number: String, title: String, page: Int)] = []
     let document: Document
+    /// The engine that made this layout; drawing operations read its heading pages (for the contents).
+    var engine: LayoutEngine?
 
     init(document: Document) { self.document = document }
 
@@ -194,6 +196,7 @@ final class LayoutEngine {
 
     func run() -> DocumentLayout {
         let result = DocumentLayout(document: document)
+        result.engine = self
         let elements = makeElements()
         let area = content
         var pages: [PageBuilder] = [PageBuilder(index: 0)]

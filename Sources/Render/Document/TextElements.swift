@@ -218,6 +218,7 @@ final class CodeElement: FlowElement {
         let (tb, spans) = prepared(area.width)
         var end = next, h = 0.0
         while end < spans.count, h + spans[end] <= area.height - 2 * pad + 0.01 { h += spans[end]; end += 1 }
+        if end < spans.count && end - next >= 3 && spans.count - end == 1 { end -= 1; h -= spans[end] } // no widow
         if end < spans.count && end - next < 2 && !pageIsEmpty { return (0, true) }
         if end == next { end = next + 1; h = spans[next] }
         let range = next..<end

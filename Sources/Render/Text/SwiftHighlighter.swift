@@ -79,29 +79,38 @@ public struct SwiftHighlighter {
         }.joined()
     }
 
-    /// Visual lines of `source` wrapped at `columns` (Han characters count as two columns);
-    /// continuation lines start with "↪ " so a reader sees the break is not in the source.
+    /// Visual lines of `source` wrapped at `columns` (Han characters count as two columns), breaking
+    /// after a space where one is near the limit; continuation lines start with "↪ " so a reader
+    /// sees the break is not in the source.
     public static func wrappedLines(_ source: String, columns: Int, highlight: Bool = true) -> [String] {
         var hl = SwiftHighlighter()
         var out: [String] = []
-        let cols = max(columns, 8)
+        let cols = max(columns, 12)
+        func width(_ c: Character) -> Int { c.unicodeScalars.first.map { $0.value >= 0x2E80 ? 2 : 1 } ?? 1 }
         for line in source.replacingOccurrences(of: "\t", with: "    ").components(separatedBy: "\n") {
             let runs = highlight ? hl.tokens(line) : [(line, Token.plain)]
-            var current: [(String, Token)] = [], width = 0, limit = cols
-            for (text, t) in runs {
-                var piece = ""
-                for ch in text {
-                    let w = ch.unicodeScalars.first.map { $0.value >= 0x2E80 ? 2 : 1 } ?? 1
-                    if width + w > limit {
-                        current.append((piece, t)); piece = ""
-                        out.append(markup(current))
-                        current = [("↪ ", .comment)]; width = 2; limit = cols
-                    }
-                    piece.append(ch); width += w
-                }
-                current.append((piece, t))
+            // Character-level token kinds, then break positions on the plain text.
+            var chars: [(Character, Token)] = []
+            for (text, t) in runs { for c in text { chars.append((c, t)) } }
+            var breaks: [Int] = []
+            var start = 0
+            while true {
+                var w = start == 0 ? 0 : 2, i = start
+                while i < chars.count, w + width(chars[i].0) <= cols { w += width(chars[i].0); i += 1 }
+                if i >= chars.count { break }
+                if let space = chars[start..<i].lastIndex(where: { $0.0 == " " }), space > start + (i - start) / 2 { i = space + 1 }
+                breaks.append(i); start = i
             }
-            out.append(markup(current))
+            var bounds = [0] + breaks + [chars.count]
+            if chars.isEmpty { bounds = [0, 0] }
+            for k in 0..<(bounds.count - 1) {
+                var segment: [(String, Token)] = k == 0 ? [] : [("↪ ", .comment)]
+                for (c, t) in chars[bounds[k]..<bounds[k + 1]] {
+                    if let last = segment.last, last.1 == t, !(k > 0 && segment.count == 1) { segment[segment.count - 1].0.append(c) }
+                    else { segment.append((String(c), t)) }
+                }
+                out.append(markup(segment))
+            }
         }
         while out.last?.isEmpty == true { out.removeLast() }
         return out
