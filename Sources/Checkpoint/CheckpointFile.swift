@@ -31,7 +31,8 @@ public func readCheckpointWithFormat(_ url: URL) throws -> (stateDict: StateDict
     if buffer.count >= 2 && buffer.base.load(as: UInt8.self) == 0x50 && buffer.base.load(fromByteOffset: 1, as: UInt8.self) == 0x4B {
         return (try TorchArchive.read(contentsOf: url), .pytorch)
     }
-    if buffer.count > 0 && buffer.base.load(as: UInt8.self) == 0x80 {
+    let looksLikeSafetensors = buffer.count > 8 && buffer.base.load(fromByteOffset: 8, as: UInt8.self) == UInt8(ascii: "{")
+    if !looksLikeSafetensors && buffer.count > 0 && buffer.base.load(as: UInt8.self) == 0x80 {
         try TorchArchive.checkMagic([0x80], file: url.path)
     }
     return (try SafeTensors.parse(buffer, file: url.path), .safetensors)

@@ -22,10 +22,18 @@ public enum TorchArchive {
     }
 
     /// Reads `.pth` bytes held in memory (`file` names them in errors).
+    ///
+    /// The bytes go through a temporary file: ZIPFoundation's in-memory archive traps on some
+    /// malformed archives (found by the fuzz test), its file-backed reader throws instead.
     public static func read(bytes: [UInt8], file: String = "<memory>") throws -> StateDict {
         try checkMagic(Array(bytes.prefix(4)), file: file)
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(getpid())-\(UUID().uuidString).pth")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
+            throw CheckpointError.io(file: file, message: "cannot stage the bytes in \(temporary.path)")
+        }
+        defer { try? FileManager.default.removeItem(at: temporary) }
         let archive: Archive
-        do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch {
+        do { archive = try Archive(url: temporary, accessMode: .read) } catch {
             throw CheckpointError.invalidArchive(file: file, message: "cannot read the zip directory (\(error))")
         }
         return try read(archive, file: file)

@@ -92,7 +92,7 @@ public enum SafeTensors {
         var previous = "the start of the data"
         for e in entries {
             if e.begin < position {
-                throw CheckpointError.layout(file: file, message: "tensors '\(previous)' and '\(e.tensor.name)' overlap (byte \(e.begin) < \(position))")
+                throw CheckpointError.layout(file: file, message: "tensors \(previous) and '\(e.tensor.name)' overlap (byte \(e.begin) < \(position))")
             }
             if e.begin > position {
                 throw CheckpointError.layout(file: file, message: "bytes \(position)..<\(e.begin) between \(previous) and '\(e.tensor.name)' belong to no tensor")

@@ -100,6 +100,21 @@ def make():
     # A training checkpoint dict wrapping a state_dict with non-tensor entries.
     torch.save({"epoch": 3, "state_dict": sd, "note": "wrapped"}, os.path.join(HERE, "wrapped.pth"))
 
+    # Hostile files: a pickle that would call os.system on load, and one nested 200 lists deep.
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo this-must-never-run",))
+    torch.save({"weight": torch.zeros(2), "payload": Evil()}, os.path.join(HERE, "evil.pth"))
+    deep = []
+    for _ in range(200):
+        deep = [deep]
+    torch.save({"weight": torch.zeros(2), "deep": deep}, os.path.join(HERE, "deep.pth"))
+    # The MLP's raw data.pkl, as the seed of the unpickler fuzz test.
+    import zipfile
+    with zipfile.ZipFile(os.path.join(HERE, "mlp.pth")) as z:
+        with open(os.path.join(HERE, "mlp_data.pkl"), "wb") as f:
+            f.write(z.read("mlp/data.pkl"))
+
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(io, f)
     print("torch", torch.__version__, "fixtures written to", HERE)
