@@ -51,16 +51,18 @@ struct MalformedInputTests {
     }
 
     @Test func pthStorageOfTheWrongSize() {
-        // The 4-byte storage of 0.bias (8 floats = 32 bytes) declared as 9 elements in data.pkl:
-        // "0.bias" storage is key '1' with numel 8 (BININT1 8 right after 'cpu').
+        // badsize.pth: the record of 0.bias (8 float32 = 32 bytes) holds 28 bytes.
+        let e = checkpointError { try readCheckpoint(Fixtures.url("badsize.pth")) }
+        #expect(e?.description.hasSuffix("badsize.pth: tensor '0.bias (storage 1, 8 × float32)': dtype and shape need 32 bytes but the file gives it 28") == true,
+                "\(String(describing: e))")
+    }
+
+    @Test func corruptedRecordFailsItsChecksum() {
         var bytes = Fixtures.bytes("mlp.pth")
-        let pattern: [UInt8] = Array("X\u{1}\0\0\01q".utf8)   // BINUNICODE '1', BINPUT
-        guard let at = bytes.firstRange(of: pattern) else { Issue.record("pattern not found"); return }
-        // ... BINPUT 15, BINGET 7 ('cpu'), BININT1 8: patch the count, then fix nothing else (the CRC catches it).
-        let count = bytes[at.upperBound...].firstIndex(of: 0x4B)! + 1   // BININT1
-        bytes[count] = 9
+        let at = bytes.firstRange(of: Array("0.weight".utf8))!.lowerBound
+        bytes[at] = UInt8(ascii: "9")   // inside data.pkl; the zip directory is intact
         let e = checkpointError { try TorchArchive.read(bytes: bytes, file: "m.pth") }
-        #expect(e?.description.contains("CRC-32") == true, "\(String(describing: e))")
+        #expect(e?.description == "m.pth: not a torch.save zip archive: 'mlp/data.pkl' fails its CRC-32 check (corrupted)")
     }
 
     @Test func zipWithoutDataPkl() {

@@ -14,6 +14,7 @@ public enum TorchArchive {
     public static func read(contentsOf url: URL) throws -> StateDict {
         let head = try ByteBuffer.map(url)
         try checkMagic(head.bytes(0..<min(4, head.count)), file: url.path)
+        try ZipPreflight.check(UnsafeRawBufferPointer(start: head.base, count: head.count), file: url.path)
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw CheckpointError.invalidArchive(file: url.path, message: "cannot read the zip directory (\(error))")
@@ -27,6 +28,7 @@ public enum TorchArchive {
     /// malformed archives (found by the fuzz test), its file-backed reader throws instead.
     public static func read(bytes: [UInt8], file: String = "<memory>") throws -> StateDict {
         try checkMagic(Array(bytes.prefix(4)), file: file)
+        try bytes.withUnsafeBytes { try ZipPreflight.check($0, file: file) }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(getpid())-\(UUID().uuidString).pth")
         guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
             throw CheckpointError.io(file: file, message: "cannot stage the bytes in \(temporary.path)")

@@ -111,6 +111,12 @@ def make():
     torch.save({"weight": torch.zeros(2), "deep": deep}, os.path.join(HERE, "deep.pth"))
     # The MLP's raw data.pkl, as the seed of the unpickler fuzz test.
     import zipfile
+    # A storage record shorter than its dtype and numel say: 0.bias (8 floats) cut to 28 bytes.
+    with zipfile.ZipFile(os.path.join(HERE, "mlp.pth")) as src, \
+            zipfile.ZipFile(os.path.join(HERE, "badsize.pth"), "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, data[:28] if info.filename == "mlp/data/1" else data)
     with zipfile.ZipFile(os.path.join(HERE, "mlp.pth")) as z:
         with open(os.path.join(HERE, "mlp_data.pkl"), "wb") as f:
             f.write(z.read("mlp/data.pkl"))
