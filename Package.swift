@@ -29,7 +29,7 @@ let package = Package(
         // MARK: - Engine
         .target(name: "CNN", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "Datasets", dependencies: ["CNN", "CGzip", "CPNG", "CTurboJPEG"], swiftSettings: fastMath),
-        .target(name: "Checkpoint", dependencies: ["CNN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Checkpoint", dependencies: ["CNN", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["README.md"]),
         .target(name: "Training", dependencies: ["CNN", "Datasets", "Checkpoint"], swiftSettings: fastMath),
         .target(name: "Zoo", dependencies: ["CNN"]),
         .target(name: "Analysis", dependencies: ["CNN"]),
