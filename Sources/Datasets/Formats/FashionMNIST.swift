@@ -25,9 +25,11 @@ public enum FashionMNIST {
     public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
-    /// The folder the files are read from when no directory is passed.
-    public static func resolvedDirectory(_ directory: String? = nil) -> String {
-        directory ?? ProcessInfo.processInfo.environment[environmentVariable] ?? defaultDirectory
+    /// The folder the files are read from: `directory`, else `$FASHION_MNIST_DIR` in
+    /// `environment`, else `defaultDirectory`.
+    public static func resolvedDirectory(_ directory: String? = nil,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        directory ?? environment[environmentVariable] ?? defaultDirectory
     }
 
     /// Loads one split as `[1, 28, 28]` images with values k/255.
