@@ -60,7 +60,7 @@ public enum CIFARBinary {
 
 /// CIFAR-10: 60,000 colour 32x32 images in 10 classes (50,000 train in `data_batch_1.bin` …
 /// `data_batch_5.bin`, 10,000 test in `test_batch.bin`), from the folder `cifar-10-batches-bin`.
-/// The folder is the `directory` argument or the `CIFAR10_DIR` environment variable.
+/// The folder is the `directory` argument or the `CIFAR10_DIR` variable of `environment`.
 public enum CIFAR10 {
     public static let environmentVariable = "CIFAR10_DIR"
     /// The labels 0...9 (as in `batches.meta.txt`).
@@ -68,8 +68,10 @@ public enum CIFAR10 {
                                     "dog", "frog", "horse", "ship", "truck"]
 
     /// Loads one split as `[3, 32, 32]` images with values k/255.
-    public static func load(_ split: Split, directory: String? = nil) throws -> InMemoryDataset {
-        let folder = try cifarDirectory(directory, variable: environmentVariable, name: "CIFAR-10", marker: "test_batch.bin")
+    public static func load(_ split: Split, directory: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InMemoryDataset {
+        let folder = try cifarDirectory(directory, variable: environmentVariable, name: "CIFAR-10", marker: "test_batch.bin",
+                                        environment: environment)
         let files = split == .train ? (1...5).map { "data_batch_\($0).bin" } : ["test_batch.bin"]
         let paths = files.map { (folder as NSString).appendingPathComponent($0) }
         let (pixels, labels) = try CIFARBinary.read(paths, labelBytes: 1, labelIndex: 0, classCount: 10)
@@ -80,7 +82,7 @@ public enum CIFAR10 {
 
 /// CIFAR-100: 60,000 colour 32x32 images with 100 fine and 20 coarse classes (`train.bin`,
 /// `test.bin`, `fine_label_names.txt`, `coarse_label_names.txt` in `cifar-100-binary`). The
-/// folder is the `directory` argument or the `CIFAR100_DIR` environment variable.
+/// folder is the `directory` argument or the `CIFAR100_DIR` variable of `environment`.
 public enum CIFAR100 {
     public static let environmentVariable = "CIFAR100_DIR"
 
@@ -88,8 +90,10 @@ public enum CIFAR100 {
     public enum Labels: Sendable { case fine, coarse }
 
     /// Loads one split as `[3, 32, 32]` images with values k/255.
-    public static func load(_ split: Split, labels: Labels = .fine, directory: String? = nil) throws -> InMemoryDataset {
-        let folder = try cifarDirectory(directory, variable: environmentVariable, name: "CIFAR-100", marker: "test.bin")
+    public static func load(_ split: Split, labels: Labels = .fine, directory: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InMemoryDataset {
+        let folder = try cifarDirectory(directory, variable: environmentVariable, name: "CIFAR-100", marker: "test.bin",
+                                        environment: environment)
         let path = (folder as NSString).appendingPathComponent(split == .train ? "train.bin" : "test.bin")
         let classCount = labels == .fine ? 100 : 20
         let (pixels, values) = try CIFARBinary.read([path], labelBytes: 2, labelIndex: labels == .fine ? 1 : 0,
@@ -100,8 +104,9 @@ public enum CIFAR100 {
     }
 }
 
-private func cifarDirectory(_ directory: String?, variable: String, name: String, marker: String) throws -> String {
-    guard let folder = directory ?? ProcessInfo.processInfo.environment[variable] else {
+private func cifarDirectory(_ directory: String?, variable: String, name: String, marker: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    guard let folder = directory ?? environment[variable] else {
         throw DataError(file: marker, kind: .missing,
                         "\(name) is not installed on this machine: download its binary version and set \(variable) to its folder")
     }
