@@ -32,6 +32,10 @@ public enum PNG {
 
     /// Decodes PNG bytes; `file` names the source in errors.
     public static func decode(_ bytes: [UInt8], file: String, mode: ColorMode = .unchanged) throws -> Image {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard bytes.starts(with: signature) else {
+            throw DataError(file: file, kind: .badMagic, "not a PNG file: it does not start with the signature 89 50 4E 47 0D 0A 1A 0A")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
