@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "CNNTests", dependencies: ["CNN", "_TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Zoo", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "_TestSupport"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"]),
