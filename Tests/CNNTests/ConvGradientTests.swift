@@ -58,21 +58,27 @@ struct ConvGradientTests {
 
     // Bad input: a precondition that names the op and the values (the process must fail).
     @Test func mismatchedChannelsAreRejected() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor.zeros([1, 3, 8, 8]), weight: Tensor.zeros([4, 2, 3, 3]))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("conv2d: input has 3 channels"), "stderr: \(message)")
     }
 
     @Test func zeroStrideIsRejected() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor.zeros([1, 3, 8, 8]), weight: Tensor.zeros([4, 3, 3, 3]), stride: (0, 1))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("conv2d: stride must be positive, got (0, 1)"), "stderr: \(message)")
     }
 
     @Test func kernelLargerThanPaddedInputIsRejected() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor.zeros([1, 3, 4, 4]), weight: Tensor.zeros([4, 3, 7, 7]), padding: (1, 1))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("conv2d: kernel extent 7x7 is larger than the padded input 6x6"), "stderr: \(message)")
     }
 
     @Test func wrongBiasIsRejected() async {

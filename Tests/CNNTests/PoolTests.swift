@@ -97,15 +97,19 @@ struct PoolTests {
 
     // Bad input: the process fails with a message naming the op.
     @Test func zeroStrideIsRejected() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = maxPool2d(Tensor.zeros([1, 1, 4, 4]), kernelSize: (2, 2), stride: (0, 2))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("max_pool2d: stride must be positive, got (0, 2)"), "stderr: \(message)")
     }
 
     @Test func windowLargerThanPaddedInputIsRejected() async {
-        await #expect(processExitsWith: .failure) {
-            _ = avgPool2d(Tensor.zeros([1, 1, 3, 3]), kernelSize: (5, 5), padding: (0, 0))
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = avgPool2d(Tensor.zeros([1, 1, 3, 3]), kernelSize: (5, 5))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("avg_pool2d: window 5x5 is larger than the padded input 3x3"), "stderr: \(message)")
     }
 
     @Test func wrongRankIsRejected() async {

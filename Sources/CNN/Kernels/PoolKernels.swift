@@ -33,7 +33,7 @@ private func planesPerTask(_ planeSize: Int) -> Int { max(1, (1 << 15) / max(1, 
 package func maxPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int]) -> (Tensor, [Int32]) {
     let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outputShape[2], outputShape[3])
-    precondition(h * w <= Int(Int32.max), "max_pool2d: plane \(h)x\(w) is too large for 32-bit argmax indices")
+    require(h * w <= Int(Int32.max), "max_pool2d: plane \(h)x\(w) is too large for 32-bit argmax indices")
     let rows = AxisWindows(size: h, outSize: oh, kernel: window.kernel.0, stride: window.stride.0,
                            padding: window.padding.0, dilation: window.dilation.0)
     let cols = AxisWindows(size: w, outSize: ow, kernel: window.kernel.1, stride: window.stride.1,

@@ -15,22 +15,22 @@ public func convolutionOutputSize(_ size: Int, kernel: Int, stride: Int, padding
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                    dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
-    precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got shape \(x.shape)")
-    precondition(weight.rank == 4, "conv2d: weight must be [F, C/groups, KH, KW], got shape \(weight.shape)")
-    precondition(groups >= 1, "conv2d: groups must be at least 1, got \(groups)")
-    precondition(stride.0 >= 1 && stride.1 >= 1, "conv2d: stride must be positive, got \(stride)")
-    precondition(dilation.0 >= 1 && dilation.1 >= 1, "conv2d: dilation must be positive, got \(dilation)")
-    precondition(padding.0 >= 0 && padding.1 >= 0, "conv2d: padding must be non-negative, got \(padding)")
+    require(x.rank == 4, "conv2d: input must be [N, C, H, W], got shape \(x.shape)")
+    require(weight.rank == 4, "conv2d: weight must be [F, C/groups, KH, KW], got shape \(weight.shape)")
+    require(groups >= 1, "conv2d: groups must be at least 1, got \(groups)")
+    require(stride.0 >= 1 && stride.1 >= 1, "conv2d: stride must be positive, got \(stride)")
+    require(dilation.0 >= 1 && dilation.1 >= 1, "conv2d: dilation must be positive, got \(dilation)")
+    require(padding.0 >= 0 && padding.1 >= 0, "conv2d: padding must be non-negative, got \(padding)")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (f, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-    precondition(c % groups == 0, "conv2d: input channels \(c) are not divisible by groups \(groups)")
-    precondition(f % groups == 0, "conv2d: output channels \(f) are not divisible by groups \(groups)")
-    precondition(cg == c / groups,
+    require(c % groups == 0, "conv2d: input channels \(c) are not divisible by groups \(groups)")
+    require(f % groups == 0, "conv2d: output channels \(f) are not divisible by groups \(groups)")
+    require(cg == c / groups,
                  "conv2d: input has \(c) channels (\(c / groups) per group), weight expects \(cg) per group (weight shape \(weight.shape))")
-    if let bias { precondition(bias.shape == [f], "conv2d: bias shape \(bias.shape), expected [\(f)]") }
+    if let bias { require(bias.shape == [f], "conv2d: bias shape \(bias.shape), expected [\(f)]") }
     let window = Window(kernel: (kh, kw), stride: stride, padding: padding, dilation: dilation)
     let (eh, ew) = window.extent
-    precondition(eh <= h + 2 * padding.0 && ew <= w + 2 * padding.1,
+    require(eh <= h + 2 * padding.0 && ew <= w + 2 * padding.1,
                  "conv2d: kernel extent \(eh)x\(ew) is larger than the padded input \(h + 2 * padding.0)x\(w + 2 * padding.1)")
     let oh = convolutionOutputSize(h, kernel: kh, stride: stride.0, padding: padding.0, dilation: dilation.0)
     let ow = convolutionOutputSize(w, kernel: kw, stride: stride.1, padding: padding.1, dilation: dilation.1)

@@ -9,16 +9,16 @@ public func poolingOutputSize(_ size: Int, kernel: Int, stride: Int, padding: In
 
 /// Validates a pooling window and returns the output shape. Shared by max and average pooling.
 func poolOutputShape(_ op: String, _ x: Tensor, _ window: Window, ceilMode: Bool) -> [Int] {
-    precondition(x.rank == 4, "\(op): input must be [N, C, H, W], got shape \(x.shape)")
+    require(x.rank == 4, "\(op): input must be [N, C, H, W], got shape \(x.shape)")
     let (k, s, p, d) = (window.kernel, window.stride, window.padding, window.dilation)
-    precondition(k.0 >= 1 && k.1 >= 1, "\(op): kernel size must be positive, got \(k)")
-    precondition(s.0 >= 1 && s.1 >= 1, "\(op): stride must be positive, got \(s)")
-    precondition(d.0 >= 1 && d.1 >= 1, "\(op): dilation must be positive, got \(d)")
-    precondition(p.0 >= 0 && p.1 >= 0 && p.0 <= k.0 / 2 && p.1 <= k.1 / 2,
+    require(k.0 >= 1 && k.1 >= 1, "\(op): kernel size must be positive, got \(k)")
+    require(s.0 >= 1 && s.1 >= 1, "\(op): stride must be positive, got \(s)")
+    require(d.0 >= 1 && d.1 >= 1, "\(op): dilation must be positive, got \(d)")
+    require(p.0 >= 0 && p.1 >= 0 && p.0 <= k.0 / 2 && p.1 <= k.1 / 2,
                  "\(op): padding \(p) must be between 0 and half the kernel \(k)")
     let (h, w) = (x.shape[2], x.shape[3])
     let (eh, ew) = window.extent
-    precondition(eh <= h + 2 * p.0 && ew <= w + 2 * p.1,
+    require(eh <= h + 2 * p.0 && ew <= w + 2 * p.1,
                  "\(op): window \(eh)x\(ew) is larger than the padded input \(h + 2 * p.0)x\(w + 2 * p.1)")
     let oh = poolingOutputSize(h, kernel: k.0, stride: s.0, padding: p.0, dilation: d.0, ceilMode: ceilMode)
     let ow = poolingOutputSize(w, kernel: k.1, stride: s.1, padding: p.1, dilation: d.1, ceilMode: ceilMode)
@@ -62,9 +62,9 @@ public func avgPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? =
 ///
 /// - Shape: [N, C, H, W] → [N, C, OH, OW]
 public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
-    precondition(x.rank == 4, "adaptive_avg_pool2d: input must be [N, C, H, W], got shape \(x.shape)")
-    precondition(outputSize.0 >= 1 && outputSize.1 >= 1, "adaptive_avg_pool2d: output size must be positive, got \(outputSize)")
-    precondition(x.shape[2] >= 1 && x.shape[3] >= 1, "adaptive_avg_pool2d: empty input \(x.shape)")
+    require(x.rank == 4, "adaptive_avg_pool2d: input must be [N, C, H, W], got shape \(x.shape)")
+    require(outputSize.0 >= 1 && outputSize.1 >= 1, "adaptive_avg_pool2d: output size must be positive, got \(outputSize)")
+    require(x.shape[2] >= 1 && x.shape[3] >= 1, "adaptive_avg_pool2d: empty input \(x.shape)")
     let shape = [x.shape[0], x.shape[1], outputSize.0, outputSize.1]
     // A window for the receptive-field arithmetic, exact when the size divides evenly.
     let kh = (x.shape[2] + outputSize.0 - 1) / outputSize.0, kw = (x.shape[3] + outputSize.1 - 1) / outputSize.1
