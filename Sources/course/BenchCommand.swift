@@ -21,8 +21,12 @@ func medianSeconds(repetitions: Int, _ body: () -> Void) -> Double {
         body()
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
     }
-    times.sort()
-    return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    return median(times)
+}
+
+func median(_ values: [Double]) -> Double {
+    let v = values.sorted()
+    return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
 }
 
 extension ConvThreading: ExpressibleByArgument {
@@ -84,12 +88,24 @@ struct BenchConv: ParsableCommand {
 
     func run() throws {
         ConvSettings.threading = threading
-        let sgemm = measureSGEMM()
+        // Other work on the machine changes the speed from minute to minute, so sgemm is timed
+        // before and after every layer and the ratios use the median of all those samples.
+        let a = Tensor.randomNormal([gemmSize, gemmSize], seed: 1), b = Tensor.randomNormal([gemmSize, gemmSize], seed: 2)
+        var sgemmSamples: [Double] = [measureSGEMM(a, b)]
+        var measured: [(Layer, Double, Double, Double)] = []   // layer, MACs, forward s, forward+backward s
+        for layer in Self.layers {
+            let (macs, forward, both) = measure(layer)
+            measured.append((layer, macs, forward, both))
+            sgemmSamples.append(measureSGEMM(a, b))
+        }
+        let sgemm = median(sgemmSamples)
         var results: [Result] = []
         var rows: [String] = []
-        for layer in Self.layers {
-            let (r, row) = measure(layer, sgemmGflops: sgemm)
-            results.append(r); rows.append(row)
+        for (l, macs, forward, both) in measured {
+            let fg = 2 * macs / forward / 1e9, bg = 3 * 2 * macs / both / 1e9
+            rows.append(pad(l.name, 20) + pad(fmt(macs / 1e9), 8) + pad(fmt(forward * 1e3), 9) + pad(fmt(fg), 9)
+                + pad(percent(fg / sgemm), 8) + pad(fmt(both * 1e3), 9) + pad(fmt(bg), 9) + pad(percent(bg / sgemm), 8))
+            results.append(Result(name: l.name, forwardGflops: fg, forwardBackwardGflops: bg))
         }
         if json {   // keys in the documented order (JSONEncoder does not keep declaration order)
             let layers = results.map {
@@ -99,21 +115,23 @@ struct BenchConv: ParsableCommand {
             return
         }
         print("conv2d, batch \(batch), \(Engine.threadCount) threads, threading \(threading), median of \(repetitions) after a warm-up")
-        print("sgemm \(gemmSize)^3: \(fmt(sgemm)) GFLOP/s (the reference for the ratios)")
+        print("sgemm \(gemmSize)^3: \(fmt(sgemm)) GFLOP/s (median of samples between the layers: "
+              + sgemmSamples.map(fmt).joined(separator: ", ") + ")")
         print("FLOPs = 2 x MACs; forward+backward counts 3 x the forward FLOPs")
         print(pad("layer", 20) + pad("GMACs", 8) + pad("fwd ms", 9) + pad("GFLOP/s", 9) + pad("/sgemm", 8)
               + pad("f+b ms", 9) + pad("GFLOP/s", 9) + pad("/sgemm", 8))
         rows.forEach { print($0) }
     }
 
-    func measureSGEMM() -> Double {
-        let n = gemmSize
-        let a = Tensor.randomNormal([n, n], seed: 1), b = Tensor.randomNormal([n, n], seed: 2)
+    /// GFLOP/s of one square product (its BLAS threads on every core).
+    func measureSGEMM(_ a: Tensor, _ b: Tensor) -> Double {
+        let n = a.shape[0]
         let seconds = medianSeconds(repetitions: repetitions) { _ = withNoGrad { matmul(a, b) } }
         return 2 * Double(n * n * n) / seconds / 1e9
     }
 
-    func measure(_ l: Layer, sgemmGflops: Double) -> (Result, String) {
+    /// Multiply-adds, forward seconds and forward+backward seconds of one layer.
+    func measure(_ l: Layer) -> (Double, Double, Double) {
         let x = Tensor.randomNormal([batch, l.c, l.hw, l.hw], seed: 3)
         let w = Tensor.randomNormal([l.f, l.c, l.k, l.k], std: 0.05, seed: 4)
         let b = Tensor.randomNormal([l.f], seed: 5)
@@ -124,15 +142,14 @@ struct BenchConv: ParsableCommand {
         let macs = Double(out.count * l.c * l.k * l.k)
         let gy = Tensor.randomNormal(out.shape, seed: 6)
         let forward = medianSeconds(repetitions: repetitions) { _ = withNoGrad { conv(x, w, b) } }
-        x.requiresGrad = true; w.requiresGrad = true; b.requiresGrad = true
+        // Forward, then the backward rule's kernel for all three gradients, as for a layer in the middle
+        // of a network (calling backward() on a leaf input would add a copy of dx into x.grad).
+        let geometry = ConvGeometry(input: x.shape, weight: w.shape, stride: (l.stride, l.stride), padding: (l.padding, l.padding))
         let both = medianSeconds(repetitions: repetitions) {
-            x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
-            conv(x, w, b).backward(gy)
+            _ = withNoGrad { conv(x, w, b) }
+            _ = conv2dBackward(gy, x: x, weight: w, hasBias: true, geometry, needInput: true, needWeight: true, needBias: true)
         }
-        let fg = 2 * macs / forward / 1e9, bg = 3 * 2 * macs / both / 1e9
-        let row = pad(l.name, 20) + pad(fmt(macs / 1e9), 8) + pad(fmt(forward * 1e3), 9) + pad(fmt(fg), 9)
-            + pad(percent(fg / sgemmGflops), 8) + pad(fmt(both * 1e3), 9) + pad(fmt(bg), 9) + pad(percent(bg / sgemmGflops), 8)
-        return (Result(name: l.name, forwardGflops: fg, forwardBackwardGflops: bg), row)
+        return (macs, forward, both)
     }
 }
 

@@ -11,6 +11,14 @@ import Synchronization
 //
 // A 1x1, stride-1, unpadded convolution skips im2col: col(x[n, grp]) is x[n, grp] itself.
 //
+// Input gradient of a stride-1 convolution. The dcol GEMM above has inner size fg (64 for a
+// VGG layer): little work per element of its [K, P] result, which col2im then reads again.
+// With stride 1 the input gradient is itself a convolution:
+//   dx[c, ih, iw] = Σ_f Σ_i Σ_j gy[f, ih + p − i·d, iw + …] · w[f, c, i, j]
+//                 = conv(gy, w̃) with w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j] and padding d·(K−1) − p,
+// a [cg, fg·KH·KW] · [fg·KH·KW, H·W] GEMM shaped like the forward one, with no scatter. It is
+// used whenever that padding is not negative; other convolutions take the col2im path.
+//
 // Threading. Two ways to use the two (or more) cores:
 //   .perImage  images split over Engine.threadCount tasks, each running single-threaded BLAS
 //              on its own column buffer (im2col and col2im run in parallel too);
@@ -89,8 +97,11 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
                             threading: ConvThreading = ConvSettings.threading) -> (Tensor?, Tensor?, Tensor?) {
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
     let k = cg * g.kh * g.kw
-    let dx: Tensor? = needInput ? (g.isPointwise ? Tensor(uninitialized: x.shape) : Tensor(zeros: x.shape)) : nil
+    let flipped = needInput && !g.isPointwise ? transposedConvolution(weight, g) : nil
+    let scatter = needInput && !g.isPointwise && flipped == nil   // input gradient through col2im
+    let dx: Tensor? = needInput ? (scatter ? Tensor(zeros: x.shape) : Tensor(uninitialized: x.shape)) : nil
     let dw: Tensor? = needWeight ? Tensor(zeros: weight.shape) : nil
+    let colCount = max(k * p, flipped.map { $0.geometry.channelsPerGroup * g.kh * g.kw * g.h * g.w } ?? 0)
     if needInput || needWeight {
         let tasks = ConvSettings.imageTasks(g.n, threading)
         let weightCount = g.f * k
@@ -103,7 +114,7 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
         let ps = partials.map { SendablePointer($0) }
         forEachImageSlice(g.n, tasks: tasks) { task, images in
             let dwTask = dws.map { task == 0 ? $0.p : ps!.p + (task - 1) * weightCount }
-            let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * p)
+            let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: colCount)
             defer { col?.deallocate() }
             for n in images {
                 for grp in 0..<g.groups {
@@ -118,7 +129,12 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
                     }
                     if let dxs {   // dcol = W[grp]ᵀ · gy[n, grp], scattered back by col2im
                         let dxg = dxs.p + (n * g.c + grp * cg) * g.h * g.w
-                        if let col {
+                        if let col, let flipped {   // dx[n, grp] = w̃[grp] · col(gy[n, grp])
+                            let kt = fg * g.kh * g.kw
+                            im2col(gyg, channels: fg, flipped.geometry, into: col)
+                            sgemm(m: cg, n: g.h * g.w, k: kt, a: flipped.weight.p + grp * cg * kt, lda: kt,
+                                  b: col, ldb: g.h * g.w, c: dxg, ldc: g.h * g.w)
+                        } else if let col {
                             sgemm(transposeA: true, m: k, n: p, k: fg, a: wg, lda: k, b: gyg, ldb: p, c: col, ldc: p)
                             col2im(col, channels: cg, g, into: dxg)
                         } else {
@@ -137,6 +153,25 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
         }
     }
     return (dx, dw, needBias ? conv2dBiasGradient(gy, g) : nil)
+}
+
+/// For a stride-1 convolution whose padding is at most d·(K − 1) on both axes: the geometry of
+/// the convolution of gy that yields dx, and its weight w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j]
+/// ([C, F/groups, KH, KW], grouped like the input channels). nil for other convolutions.
+private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
+    -> (geometry: ConvGeometry, weight: SendablePointer<Float>, storage: Tensor)? {
+    let pad = (g.dilation.0 * (g.kh - 1) - g.padding.0, g.dilation.1 * (g.kw - 1) - g.padding.1)
+    guard g.stride == (1, 1), pad.0 >= 0, pad.1 >= 0 else { return nil }
+    let (cg, fg, taps) = (g.channelsPerGroup, g.filtersPerGroup, g.kh * g.kw)
+    let geometry = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, fg, g.kh, g.kw],
+                                padding: pad, dilation: g.dilation, groups: g.groups)
+    let flipped = Tensor(uninitialized: [g.c, fg, g.kh, g.kw])
+    let w = weight.storage.base, t = flipped.storage.base
+    for grp in 0..<g.groups { for f in 0..<fg { for c in 0..<cg { for tap in 0..<taps {
+        // w̃[grp·cg + c, f, tap'] = w[grp·fg + f, c, tap] with tap' = taps − 1 − tap (both axes flipped)
+        t[((grp * cg + c) * fg + f) * taps + (taps - 1 - tap)] = w[((grp * fg + f) * cg + c) * taps + tap]
+    } } } }
+    return (geometry, SendablePointer(t), flipped)
 }
 
 /// db[f] = Σ_n Σ_p gy[n, f, p], parallel over f (each sum in a fixed order).
