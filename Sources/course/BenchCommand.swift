@@ -69,6 +69,23 @@ struct BenchConv: ParsableCommand {
     @Option(help: "Size of the square sgemm reference product.")
     var gemmSize = 2048
 
+    @Option(help: "Measure only these layers (comma-separated names, e.g. vgg_64x64_56).")
+    var only: String?
+
+    func validate() throws {
+        let known = Self.layers.map(\.name)
+        for name in selectedNames where !known.contains(name) {
+            throw ValidationError("unknown layer '\(name)'; the layers are \(known.joined(separator: ", "))")
+        }
+        guard repetitions >= 1, batch >= 1, gemmSize >= 1 else {
+            throw ValidationError("--repetitions, --batch and --gemm-size must be positive")
+        }
+    }
+
+    private var selectedNames: [String] {
+        only.map { $0.split(separator: ",").map { String($0) } } ?? Self.layers.map(\.name)
+    }
+
     struct Layer {
         let name: String, c: Int, hw: Int, f: Int, k: Int, stride: Int, padding: Int
     }
@@ -93,7 +110,7 @@ struct BenchConv: ParsableCommand {
         let a = Tensor.randomNormal([gemmSize, gemmSize], seed: 1), b = Tensor.randomNormal([gemmSize, gemmSize], seed: 2)
         var sgemmSamples: [Double] = [measureSGEMM(a, b)]
         var measured: [(Layer, Double, Double, Double)] = []   // layer, MACs, forward s, forward+backward s
-        for layer in Self.layers {
+        for layer in Self.layers where selectedNames.contains(layer.name) {
             let (macs, forward, both) = measure(layer)
             measured.append((layer, macs, forward, both))
             sgemmSamples.append(measureSGEMM(a, b))
