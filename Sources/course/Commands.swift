@@ -2,5 +2,7 @@ import ArgumentParser
 
 /// Every subcommand, in the order `course --help` lists them.
 enum Commands {
-    static let all: [ParsableCommand.Type] = [WeightsCommand.self]
+    static let all: [ParsableCommand.Type] = [
+        Bench.self, WeightsCommand.self,
+    ]
 }
