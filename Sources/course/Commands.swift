@@ -2,5 +2,5 @@ import ArgumentParser
 
 /// Every subcommand, in the order `course --help` lists them.
 enum Commands {
-    static let all: [ParsableCommand.Type] = []
+    static let all: [ParsableCommand.Type] = [SummaryCommand.self]
 }
