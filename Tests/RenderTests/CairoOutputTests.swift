@@ -41,7 +41,7 @@ import Render
         try sampleDocument().write(to: url)
         #expect(try magic(url, 5) == Array("%PDF-".utf8))
         let text = try run("pdftotext", ["-enc", "UTF-8", url.path, "-"])
-        for phrase in ["局部响应归一化", "感受野", "The first layer of AlexNet", "Convolution cost of AlexNet", "convMACs", "训练日志", "Every chart and diagram type"] {
+        for phrase in ["乘加次数", "感受野", "The first layer of AlexNet", "Convolution cost of AlexNet", "convMACs", "训练日志", "Every chart and diagram type"] {
             #expect(text.contains(phrase), "pdftotext lacks '\(phrase)'")
         }
         // The long table continues on a later page with its header repeated.

@@ -69,7 +69,8 @@ final class TableElement: FlowElement {
         let (columns, headerH, rowH) = prepared(area.width)
         let tableW = columns.reduce(0, +)
         let x0 = area.minX + max(0, (area.width - tableW) / 2)
-        let cap = captionBlock(area.width)
+        var cap = captionBlock(area.width)
+        if let c = cap, engine.measurer.measure(TextBlock(markup: c.markup, font: c.font)).width <= area.width { cap?.alignment = .center }
         let capH = cap.map { engine.measurer.measure($0).height + 4 } ?? 0
         var y = area.minY + capH + headerH
         var end = next
@@ -137,7 +138,7 @@ final class FigureElement: FlowElement {
     }
     func size(width: Double, maxHeight: Double) -> (Size, Double) {
         var w = min(1, max(0.1, figure.widthFraction)) * width
-        if case .graphic(let g) = figure.content { w = min(w, max(g.preferredSize.width * 1.25, width * 0.5)) }
+        if case .graphic(let g) = figure.content { w = min(w, g.preferredSize.width) }
         let capH = engine.measurer.measure(captionBlock(min(width, max(w, width * 0.7)))).height
         var h = w * aspect
         if h + capH + 6 > maxHeight { h = max(40, maxHeight - capH - 6); w = h / aspect }

@@ -156,8 +156,8 @@ final class TOCElement: FlowElement {
         let m = engine.measurer
         if next == -1 {
             let t = TextBlock(plain: engine.document.language.contents, font: engine.document.style.heading2, color: engine.document.style.ink)
-            let h = m.measure(t).height
-            page.draw { b in b.drawText(t, at: Point(area.minX, y), angle: 0, lines: nil) }
+            let h = m.measure(t).height, titleY = y
+            page.draw { b in b.drawText(t, at: Point(area.minX, titleY), angle: 0, lines: nil) }
             page.place(.toc, Markup.plainText(t.markup), Rect(x: area.minX, y: y, width: area.width, height: h))
             y += h + 6; next = 0
         }

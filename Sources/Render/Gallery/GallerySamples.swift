@@ -12,7 +12,7 @@ public enum Gallery {
         func curve(_ floor: Double, _ noise: Double) -> [Double] {
             epochs.map { e in
                 let stage = e < 30 ? 0.0 : e < 60 ? 1 : 2
-                return floor + (2.3 - floor) * exp(-e / 12) * pow(0.55, stage) + noise * sin(e * 1.7) * 0.02 + 0.25 * pow(0.45, stage)
+                return floor + (2.3 - floor) * exp(-e / 12) * pow(0.55, stage) * (1 + noise * 0.04 * sin(e * 0.9) * sin(e * 0.37)) + 0.25 * pow(0.45, stage)
             }
         }
         out.append(("line", LineChart(title: "ResNet-20 与 plain-20 训练损失 · training loss", xLabel: "epoch", yLabel: "loss",
@@ -21,7 +21,7 @@ public enum Gallery {
                                       annotations: [.init(x: 31, y: curve(0.05, 1)[30], text: "lr ÷ 10 pays off", offset: Point(40, -30))],
                                       events: [.init(x: 30, label: "lr ÷ 10"), .init(x: 60, label: "lr ÷ 10")], size: Size(400, 250))))
         let models = ["LeNet-5", "AlexNet", "VGG-16", "GoogLeNet", "ResNet-50", "DenseNet-121"]
-        out.append(("bar", BarChart(title: "参数量 Parameters (log scale)", valueLabel: "parameters", categories: models,
+        out.append(("bar", BarChart(title: "参数量 · Parameters (log scale)", valueLabel: "parameters", categories: models,
                                     series: [.init("parameters", [61_706, 61_100_840, 138_357_544, 6_624_904, 25_557_032, 7_978_856])],
                                     valueScale: .log, showValues: true, size: Size(400, 240))))
         out.append(("grouped-bar", BarChart(title: "ImageNet accuracy (torchvision weights)", valueLabel: "accuracy (%)",
@@ -38,7 +38,7 @@ public enum Gallery {
                                                 ScatterChart.Point2(x: $0.0.0, y: $0.0.1, label: $0.1)
                                             }, size: Size(400, 260))))
         let erf = Grid(x: -1...1, y: -1...1, rows: 21, columns: 21) { x, y in exp(-(x * x + y * y) / 0.18) }
-        out.append(("heatmap", Heatmap(title: "有效感受野 Effective receptive field", grid: erf, colorBarLabel: "|∂y/∂x|", size: Size(300, 260))))
+        out.append(("heatmap", Heatmap(title: "有效感受野 · Effective receptive field", grid: erf, colorBarLabel: "|∂y/∂x|", size: Size(300, 260))))
         let loss = Grid(x: -2...2, y: -2...2, rows: 61, columns: 61) { x, y in
             0.6 * x * x + 1.2 * y * y + 0.5 * sin(2.2 * x) * cos(1.7 * y) + 0.3 * x * y + 1
         }

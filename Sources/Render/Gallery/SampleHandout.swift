@@ -68,7 +68,7 @@ extension Gallery {
         doc.append(.pageBreak)
         doc.append(.heading("Network diagrams"))
         for (name, g) in all where !charts.contains(name) {
-            doc.append(.figure(Figure(g, caption: "`\(name)`: \(describe(name))", label: "fig:\(name)", width: 0.75)))
+            doc.append(.figure(Figure(g, caption: "`\(name)`: \(describe(name))", label: "fig:\(name)", width: 0.95)))
         }
         doc.append(.pageBreak)
         doc.append(.heading("Sample handout · 示例讲义"))

@@ -44,7 +44,8 @@ public struct InlineMarkdown {
                 unresolved += inner.unresolved
                 i = end + 1; continue
             }
-            if c == "@", (i == 0 || !(s[i - 1].isLetter || s[i - 1].isNumber)), let n = peek(1), n.isLetter {
+            // "a@b.org" is not a reference, but "见@fig:x" is: only an ASCII word character blocks it.
+            if c == "@", (i == 0 || !(s[i - 1].isASCII && (s[i - 1].isLetter || s[i - 1].isNumber))), let n = peek(1), n.isLetter {
                 var j = i + 1
                 while j < s.count, s[j].isLetter || s[j].isNumber || "-_:".contains(s[j]) { j += 1 }
                 while j > i + 1, ":-_".contains(s[j - 1]) { j -= 1 }  // trailing punctuation is not part of a label
