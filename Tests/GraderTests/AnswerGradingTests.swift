@@ -29,7 +29,7 @@ struct AnswerGradingTests {
     }
 
     @Test func allWrongScoresZero() {
-        let r = grade(answers { _, p in p.value.intsValue != nil ? "[1, 1, 1]" : "1" })
+        let r = grade(answers { _, p in p.value.realsValue != nil ? "[123456789]" : "123456789" })
         #expect(r.allSatisfy { $0.status == .wrong && $0.points == 0 })
     }
 

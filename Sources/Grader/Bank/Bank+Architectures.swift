@@ -1,4 +1,5 @@
 import Foundation
+import Zoo
 import CNN
 
 // Exercises on the design choices of VGG, GoogLeNet and ResNet.
@@ -111,4 +112,52 @@ extension Bank {
     }
 
     static func input(_ p: Parameters) -> [Int] { [1, p.int("c"), p.int("i"), p.int("i")] }
+}
+
+// MARK: - DenseNet and the zoo
+
+extension Bank {
+    static let denseNetChannels = Exercise(
+        id: "densenet-channels",
+        title: Localized(zh: "DenseNet 的通道数", en: "Channels in a DenseNet"),
+        lesson: "l04-summary-tables",
+        generate: { g in
+            Parameters(["c0": .integer(g.pick([16, 24, 64])), "k": .integer(g.pick([12, 24, 32])), "layers": .integer(g.pick([4, 6, 12, 16]))])
+        },
+        prompt: { p in Localized(
+            zh: "一个 dense block 的输入有 \(p.int("c0")) 个通道，增长率 k = \(p.int("k"))，共 \(p.int("layers")) 层（每层输出 k 个通道并与之前所有特征图拼接）。之后的过渡层把通道数压缩一半（θ = 0.5，向下取整）。",
+            en: "A dense block takes \(p.int("c0")) channels, growth rate k = \(p.int("k")), \(p.int("layers")) layers (each adds k channels, concatenated with all earlier maps). The transition after it halves the channels (θ = 0.5, rounded down).") },
+        parts: [
+            Part(id: "after_block", points: 1, kind: .integer,
+                 prompt: { _ in Localized(zh: "dense block 输出的通道数", en: "Channels out of the dense block") },
+                 answer: { p in .integer(EngineFacts.walk(block(p), input: [1, p.int("c0"), 8, 8]).shape[1]) },
+                 mistakes: [Mistake(id: "no-concatenation", feedback: Localized(zh: "DenseNet 拼接而不是相加：输入通道也要算上。", en: "DenseNet concatenates, it does not add: the input channels count too."),
+                                    answer: { p in .integer(p.int("layers") * p.int("k")) })]),
+            Part(id: "after_transition", points: 1, kind: .integer,
+                 prompt: { _ in Localized(zh: "过渡层输出的通道数", en: "Channels out of the transition") },
+                 answer: { p in
+                     let c = EngineFacts.walk(block(p), input: [1, p.int("c0"), 8, 8]).shape[1]
+                     return .integer(EngineFacts.walk(Transition(inputChannels: c, outputChannels: c / 2), input: [1, c, 8, 8]).shape[1])
+                 }),
+        ])
+
+    static func block(_ p: Parameters) -> Module {
+        DenseBlock(layers: p.int("layers"), inputChannels: p.int("c0"), growthRate: p.int("k"))
+    }
+
+    static let zooParameters = Exercise(
+        id: "zoo-parameters",
+        title: Localized(zh: "经典网络的参数量", en: "Parameters of a classic network"),
+        lesson: "l04-summary-tables",
+        generate: { g in Parameters(["model": .text(g.pick(["alexnet", "vgg11", "vgg16", "resnet18", "resnet34", "resnet50", "densenet121", "googlenet"]))]) },
+        prompt: { p in Localized(
+            zh: "torchvision 的 `\(p.text("model"))`（1000 类，224×224 输入，不含辅助分类器）。",
+            en: "torchvision's `\(p.text("model"))` (1000 classes, 224×224 input, no auxiliary classifiers).") },
+        parts: [
+            Part(id: "parameters", points: 1, tolerance: .relative(rtol: 0.02, atol: 0), kind: .integer,
+                 prompt: { _ in Localized(zh: "可训练参数个数（误差 2% 以内）", en: "Trainable parameters (within 2%)") },
+                 answer: { p in .integer((try? Zoo.model(named: p.text("model")))?.parameterCount ?? 0) },
+                 mistakes: [Mistake(id: "bytes-for-parameters", feedback: Localized(zh: "你给的是以 MB 计的大小（参数 × 4 字节）；题目问参数个数。", en: "That is the size in bytes (parameters × 4); the question asks for the number of parameters."),
+                                    answer: { p in .integer(4 * ((try? Zoo.model(named: p.text("model")))?.parameterCount ?? 0)) })]),
+        ])
 }

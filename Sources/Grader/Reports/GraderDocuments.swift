@@ -11,15 +11,15 @@ public enum GraderDocuments {
             doc.append(.callout(.note, lang == .zh
                 ? "在 `answers.toml` 中填写答案：每道题一个表，每小题一个键。整数写成 `105415200`，小数写成 `0.5`，列表写成 `[96, 55, 55]`。代码题提交所给文件名的 Swift 文件。"
                 : "Fill in `answers.toml`: one table per exercise, one key per part. Write integers as `105415200`, reals as `0.5`, lists as `[96, 55, 55]`. For code exercises, hand in a Swift file with the given name."))
-            for (i, ex) in sheet.exercises.enumerated() {
-                doc.append(.heading("\(i + 1). \(ex.title.text(lang))", level: 2))
+            for ex in sheet.exercises {
+                doc.append(.heading(ex.title.text(lang), level: 1))
                 doc.append(.paragraph(escape(ex.prompt.text(lang))))
                 doc.append(.table(Table(header: lang == .zh ? ["键", "问题", "分值"] : ["Key", "Question", "Points"],
                                         rows: ex.parts.map { ["`\(ex.id).\($0.id)`", escape($0.prompt.text(lang)), Value.format($0.points)] },
                                         alignment: [.left, .left, .right])))
             }
-            for (i, c) in sheet.codeExercises.enumerated() {
-                doc.append(.heading("\(sheet.exercises.count + i + 1). \(c.title.text(lang))", level: 2))
+            for c in sheet.codeExercises {
+                doc.append(.heading(c.title.text(lang), level: 1))
                 doc.append(.paragraph(escape(c.prompt.text(lang))))
                 doc.append(.paragraph(lang == .zh ? "提交文件 `\(c.fileName)`（\(Value.format(c.points)) 分），实现：" : "Hand in `\(c.fileName)` (\(Value.format(c.points)) points) implementing:"))
                 doc.append(.code(c.signature + " {\n    // …\n}", language: .swift))
@@ -50,7 +50,7 @@ public enum GraderDocuments {
             let checks = r.checks.filter { $0.exercise == id }
             guard !checks.isEmpty else { continue }
             let got = checks.reduce(0) { $0 + $1.points }, max = checks.reduce(0) { $0 + $1.maxPoints }
-            doc.append(.heading("\(t.text(lang)) — \(Value.format(got)) / \(Value.format(max))", level: 2))
+            doc.append(.heading("\(t.text(lang)) — \(Value.format(got)) / \(Value.format(max))", level: 1))
             doc.append(.table(Table(
                 header: zh ? ["小题", "结果", "你的答案", "正确答案", "得分", "说明"] : ["Part", "Result", "Given", "Expected", "Points", "Note"],
                 rows: checks.map { c in
@@ -93,14 +93,14 @@ public enum GraderDocuments {
         var counts: [String: (Int, String)] = [:]
         for r in o.reports { for c in r.checks { if let m = c.mistake { counts["\(c.exercise) · \(m)", default: (0, c.message ?? "")].0 += 1; counts["\(c.exercise) · \(m)"]!.1 = c.message ?? "" } } }
         let common = counts.sorted { $0.value.0 > $1.value.0 }.prefix(12)
-        doc.append(.heading(zh ? "最常见的错误" : "Most common mistakes", level: 2))
+        doc.append(.heading(zh ? "最常见的错误" : "Most common mistakes", level: 1))
         if common.isEmpty { doc.append(.paragraph(zh ? "没有识别出已知错误。" : "No known mistake was recognised.")) }
         else {
             doc.append(.table(Table(header: zh ? ["题目 · 错误", "人数", "反馈"] : ["Exercise · mistake", "Students", "Feedback"],
                                     rows: common.map { [escape($0.key), String($0.value.0), escape($0.value.1)] }, alignment: [.left, .right, .left])))
         }
         if !o.warnings.isEmpty {
-            doc.append(.heading(zh ? "提交问题" : "Submission problems", level: 2))
+            doc.append(.heading(zh ? "提交问题" : "Submission problems", level: 1))
             doc.append(.paragraph(o.warnings.map { "- " + escape($0) }.joined(separator: "\n")))
         }
         return doc

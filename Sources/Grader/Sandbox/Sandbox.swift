@@ -84,7 +84,7 @@ public enum Sandbox {
                      "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
                      "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
                      "--bind", scratch.path, "/work", "--chdir", "/work",
-                     "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8"]
+                     "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8", "--setenv", "SWIFT_BACKTRACE", "enable=no"]
         for path in ["/etc/alternatives", "/etc/fonts"] where FileManager.default.fileExists(atPath: path) {
             bwrap += ["--ro-bind", path, path]
         }
@@ -127,7 +127,13 @@ public enum Sandbox {
         if let cgroup {
             if cgroup.processLimitHit { hit.append(.processes) }
             if cgroup.memoryLimitHit && status != 0 { hit.append(.memory) }
-        } else if errText.contains("Cannot allocate memory") || errText.contains("out of memory") { hit.append(.memory) }
+        }
+        // An allocation larger than the limit fails at once (the Swift runtime aborts with this
+        // message) rather than growing into the cgroup's limit.
+        if !hit.contains(.memory), status != 0,
+           ["failed to allocate", "Could not allocate memory", "Cannot allocate memory", "out of memory", "std::bad_alloc"].contains(where: errText.contains) {
+            hit.append(.memory)
+        }
         if status == 128 + 24 || (status == 128 + 9 && !hit.contains(.memory) && !wallHit && !stdout.overflowed) { hit.append(.cpu) }
         if status == 128 + 25 { hit.append(.fileSize) }
         if wallHit { hit.append(.wall) }
