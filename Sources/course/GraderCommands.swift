@@ -46,7 +46,7 @@ struct GradeCommand: ParsableCommand {
         if !noPDF { try GraderDocuments.writeReports(outcome, assignment: a, to: URL(fileURLWithPath: out)) }
         let mean = outcome.reports.isEmpty ? 0 : outcome.reports.reduce(0) { $0 + $1.total } / Double(outcome.reports.count)
         print(String(format: "graded %d, resumed %d, %d students, mean %.2f / %.0f, %.1f s → %@/gradebook.csv",
-                     outcome.graded, outcome.resumed, outcome.reports.count, mean, a.points, Date().timeIntervalSince(start), out))
+                     outcome.graded, outcome.resumed, outcome.reports.count, mean, outcome.reports.first?.maximum ?? a.points, Date().timeIntervalSince(start), out))
     }
 }
 

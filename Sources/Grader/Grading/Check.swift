@@ -15,6 +15,16 @@ public struct CheckResult: Codable, Sendable, Equatable {
     public let message: String?
     /// The id of the recognised mistake, if any (for the class's most common mistakes).
     public let mistake: String?
+    /// The recognised mistake's feedback in both languages (the reports pick one).
+    public var feedback: Localized? = nil
+
+    /// The note for a report in `language`.
+    public func note(_ language: Language) -> String? {
+        if let feedback { return feedback.text(language) }
+        if language == .zh, message == "incorrect" { return "不正确" }
+        if language == .zh, message == "no answer" { return "未作答" }
+        return message
+    }
 }
 
 /// One student's key for one exercise: the variant and the engine's answers.
@@ -67,7 +77,8 @@ extension Exercise {
                 }
                 let message = mistake?.feedback.text(language) ?? Exercise.difference(numbers, k.value)
                 return CheckResult(exercise: id, part: part.id, status: .wrong, points: 0, maxPoints: part.points,
-                                   expected: expected, given: g.description, message: message, mistake: mistake?.id)
+                                   expected: expected, given: g.description, message: message, mistake: mistake?.id,
+                                   feedback: mistake?.feedback)
             }
         }
     }

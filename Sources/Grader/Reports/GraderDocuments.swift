@@ -55,7 +55,7 @@ public enum GraderDocuments {
                 header: zh ? ["小题", "结果", "你的答案", "正确答案", "得分", "说明"] : ["Part", "Result", "Given", "Expected", "Points", "Note"],
                 rows: checks.map { c in
                     [c.part, statusText(c.status, lang), escape(c.given ?? "—"), escape(c.expected),
-                     "\(Value.format(c.points))/\(Value.format(c.maxPoints))", escape(c.message ?? "")]
+                     "\(Value.format(c.points))/\(Value.format(c.maxPoints))", escape(c.note(lang) ?? "")]
                 },
                 alignment: [.left, .left, .right, .right, .right, .left])))
         }
@@ -69,14 +69,14 @@ public enum GraderDocuments {
         let n = o.reports.count
         let totals = o.reports.map(\.total)
         let mean = n == 0 ? 0 : totals.reduce(0, +) / Double(n)
-        doc.append(.paragraph(zh ? "学生 \(n) 人，平均分 \(Value.format((mean * 100).rounded() / 100)) / \(Value.format(assignment.points))。"
-                                 : "\(n) students, mean score \(Value.format((mean * 100).rounded() / 100)) / \(Value.format(assignment.points))."))
+        let top = max(o.reports.first?.maximum ?? assignment.points, 1)
+        doc.append(.paragraph(zh ? "学生 \(n) 人，平均分 \(Value.format((mean * 100).rounded() / 100)) / \(Value.format(top))。"
+                                 : "\(n) students, mean score \(Value.format((mean * 100).rounded() / 100)) / \(Value.format(top))."))
         // Distribution of totals in ten bins.
-        let top = max(assignment.points, 1)
         var bins = [Double](repeating: 0, count: 10)
         for t in totals { bins[min(9, Int(t / top * 10))] += 1 }
-        let labels = (0..<10).map { "\(Int(Double($0) * 10))–\(Int(Double($0 + 1) * 10))%" }
-        doc.append(.figure(Figure(BarChart(title: nil, categoryLabel: zh ? "总分（占满分比例）" : "Total (share of full marks)",
+        let labels = (0..<10).map { String($0 * 10) }
+        doc.append(.figure(Figure(BarChart(title: nil, categoryLabel: zh ? "总分占满分的百分比（每格 10%，标的是下界）" : "Total as % of full marks (bins of 10, lower bound shown)",
                                            valueLabel: zh ? "人数" : "Students", categories: labels, series: [.init(zh ? "人数" : "Students", bins)]),
                                   caption: zh ? "总分分布" : "Distribution of total scores", width: 0.9)))
         // Share of full marks per exercise.
@@ -91,7 +91,7 @@ public enum GraderDocuments {
                                   caption: zh ? "各题得分率" : "Share of full marks per exercise", width: 0.95)))
         // Most common recognised mistakes.
         var counts: [String: (Int, String)] = [:]
-        for r in o.reports { for c in r.checks { if let m = c.mistake { counts["\(c.exercise) · \(m)", default: (0, c.message ?? "")].0 += 1; counts["\(c.exercise) · \(m)"]!.1 = c.message ?? "" } } }
+        for r in o.reports { for c in r.checks { if let m = c.mistake { counts["\(c.exercise) · \(m)", default: (0, "")].0 += 1; counts["\(c.exercise) · \(m)"]!.1 = c.note(lang) ?? "" } } }
         let common = counts.sorted { $0.value.0 > $1.value.0 }.prefix(12)
         doc.append(.heading(zh ? "最常见的错误" : "Most common mistakes", level: 1))
         if common.isEmpty { doc.append(.paragraph(zh ? "没有识别出已知错误。" : "No known mistake was recognised.")) }
