@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["CNN", "Datasets", "Checkpoint"], swiftSettings: fastMath),
         .target(name: "Zoo", dependencies: ["CNN"]),
         .target(name: "Analysis", dependencies: ["CNN"]),
+        .target(name: "Inference", dependencies: ["CNN", "Datasets", "Checkpoint", "Zoo"], exclude: ["README.md"], swiftSettings: fastMath),
 
         // MARK: - Course machinery
         .target(name: "Render", dependencies: ["CCairoPango"]),
@@ -42,7 +43,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "course", dependencies: [
-            "CNN", "Datasets", "Checkpoint", "Training", "Zoo", "Analysis", "Render", "Notebook", "Grader",
+            "CNN", "Datasets", "Checkpoint", "Training", "Zoo", "Analysis", "Render", "Notebook", "Grader", "Inference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Zoo", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "_TestSupport"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Checkpoint", "Zoo", "Datasets", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Zoo", "_TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),

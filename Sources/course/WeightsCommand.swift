@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import CNN
 import Foundation
+import Zoo
 
 /// `course weights inspect|convert|load`: look into, convert and load checkpoint files.
 struct WeightsCommand: ParsableCommand {
@@ -11,12 +12,10 @@ struct WeightsCommand: ParsableCommand {
         subcommands: [Inspect.self, Convert.self, Load.self]
     )
 
-    /// The model registry `weights load` uses.
-    ///
-    /// MODEL REGISTRY HOOK: the only place to wire in the zoo. Replace the body with the zoo's
-    /// name → model lookup (e.g. `Zoo.model(named: name)`) once it exists; nothing else changes.
-    static func makeModel(named name: String) -> Module? {
-        nil
+    /// The model `weights load` fills: the zoo's entry `name` with its default options.
+    /// - Throws: `ZooError.unknownModel`, which lists the valid names.
+    static func makeModel(named name: String) throws -> Module {
+        try Zoo.model(named: name)
     }
 
     struct Inspect: ParsableCommand {
@@ -61,12 +60,11 @@ struct WeightsCommand: ParsableCommand {
         @Flag(name: .customLong("non-strict"), help: "Report missing and unexpected keys instead of failing.") var nonStrict = false
 
         func run() throws {
-            guard let module = WeightsCommand.makeModel(named: model) else {
-                throw ValidationError("no model named '\(model)' in the registry (WeightsCommand.makeModel is not wired to the zoo yet)")
-            }
+            let module: Module
+            do { module = try WeightsCommand.makeModel(named: model) } catch let error as ZooError { throw ValidationError(error.description) }
             let sd = try readCheckpoint(URL(fileURLWithPath: file))
             let report = try module.loadStateDict(sd, strict: !nonStrict)
-            print("\(model) <- \(file): \(report.loadedKeys.count) tensors loaded")
+            print("\(model) <- \(file): \(report.loadedKeys.count) tensors loaded (\(module.parameterCount) parameters in the model)")
             print(report)
             if !report.keptKeys.isEmpty { print("kept (absent from the file): \(report.keptKeys.joined(separator: ", "))") }
         }

@@ -70,10 +70,9 @@ struct FormatReadingTests {
 
     @Test func convolutionWeightsLoadInPyTorchLayout() throws {
         // Conv2d(3,4,3,pad 1) -> BatchNorm2d(4) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(64,5),
-        // computed here with plain loops from the loaded tensors, against PyTorch's eval logits.
-        // When the engine's Conv2D/BatchNorm2D/MaxPool2D land, the same file loads into
-        // Sequential(Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, padding: 1), BatchNorm2D(4),
-        // ReLU(), MaxPool2D(kernelSize: 2), Flatten(), Linear(inputFeatures: 64, outputFeatures: 5)).
+        // computed here with plain loops from the loaded tensors, against PyTorch's eval logits: the
+        // tensor layout alone, independent of the engine's layers (KitLayersLoadingTests loads the
+        // same files into Conv2D, BatchNorm2D, MaxPool2D and Linear).
         for file in ["cnn.pth", "cnn.safetensors"] {
             let sd = try readCheckpoint(Fixtures.url(file))
             let v = { (k: String) in sd[k]!.tensor().scalars }

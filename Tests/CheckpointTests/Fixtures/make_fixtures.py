@@ -1,10 +1,16 @@
 """Generates the CheckpointTests fixtures with PyTorch, and checks kit-written files load in PyTorch.
 
     python make_fixtures.py            # writes the fixtures next to this script
-    python make_fixtures.py --check    # loads kit_mlp.safetensors / kit_mlp.pth (written by the kit's
-                                       # test with CHECKPOINT_KIT_EXPORT set) into PyTorch, compares logits
+    python make_fixtures.py --check [DIR]  # loads kit_mlp.safetensors / kit_mlp.pth (written by the kit's
+                                       # test with CHECKPOINT_KIT_EXPORT set) into PyTorch, compares logits;
+                                       # also kit_resnet20.safetensors from DIR when present
+    python make_fixtures.py --classify     # the tiny classifier fixtures for InferenceTests (committed)
+    python make_fixtures.py --resnet18 DIR # a random-weight torchvision ResNet-18 (45 MB, not committed):
+                                       # resnet18.pth, resnet18_input.safetensors, resnet18_expected.json,
+                                       # resnet18_image.png; point COURSEKIT_RESNET18_PTH at resnet18.pth
+    python make_fixtures.py --imagenet-classes OUT.swift   # the 1000 ImageNet class names from torchvision
 
-Needs torch (a CPU wheel from PyPI) and numpy. The safetensors files are written here with struct
+Needs torch (a CPU wheel from PyPI) and numpy; --classify/--resnet18/--imagenet-classes also torchvision and Pillow. The safetensors files are written here with struct
 and json (the format is small), not with the `safetensors` package, so the fixture is independent of
 the kit's writer.
 """
@@ -161,5 +167,202 @@ def check():
               f"logits match, max relative difference {err:.2e}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Classification fixtures: torchvision's ImageNet preprocessing on PIL images, softmax, top-5.
+
+INFERENCE_FIXTURES = os.path.join(os.path.dirname(os.path.dirname(HERE)), "InferenceTests", "Fixtures")
+
+
+def test_image(height, width, seed, grey=False, noise=25):
+    """A smooth colour pattern plus seeded noise, as 8-bit PIL image (RGB, or L when grey)."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    chans = [128 + 90 * np.sin(x / (17 + 7 * c) + y / (23 + 5 * c) + c) for c in range(1 if grey else 3)]
+    a = np.stack(chans, axis=-1) + rng.normal(0, noise, (height, width, len(chans)))
+    a = np.clip(np.rint(a), 0, 255).astype(np.uint8)
+    return Image.fromarray(a[:, :, 0] if grey else a, "L" if grey else "RGB")
+
+
+def classify_expectations(model, image, k=5, with_logits=True):
+    """Top-k for one PIL image, preprocessed two ways: on the 8-bit PIL image as the lecture's example
+    does (Resize(256) on PIL rounds to 8 bits after each pass), and on the float tensor (ToTensor first,
+    then antialiased bilinear resize without rounding, which is what the kit computes)."""
+    from torchvision import transforms as T
+    norm = T.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])
+    pil = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(), norm])
+    tensor = T.Compose([T.ToTensor(), T.Resize(256, antialias=True), T.CenterCrop(224), norm])
+    out = {}
+    rgb = image.convert("RGB")
+    for name, pipeline in [("pil", pil), ("tensor", tensor)]:
+        x = pipeline(rgb).unsqueeze(0)
+        with torch.no_grad():
+            logits = model(x)[0]
+        p = torch.softmax(logits, 0)
+        top = torch.topk(p, k)
+        out[name] = {"indices": top.indices.tolist(), "probabilities": [float(v) for v in top.values]}
+        if with_logits:
+            out[name]["logits"] = floats(logits)
+    return out
+
+
+def tiny_classifier():
+    """Conv(3, 8, 5, stride 4) -> BN -> ReLU -> global average pool -> flatten -> Linear(8, 1000)."""
+    return nn.Sequential(nn.Conv2d(3, 8, 5, stride=4), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                         nn.Flatten(), nn.Linear(8, 1000))
+
+
+def make_classify():
+    os.makedirs(INFERENCE_FIXTURES, exist_ok=True)
+    torch.manual_seed(3)
+    g = torch.Generator().manual_seed(4)
+    model = tiny_classifier()
+    randomize_bn(model[1], g)
+    with torch.no_grad():
+        model[5].weight.mul_(20)   # spread the logits so the top-5 order is not decided by rounding
+    model.eval()
+    write_safetensors(os.path.join(INFERENCE_FIXTURES, "tiny_classifier.safetensors"), model.state_dict(),
+                      {"source": "make_fixtures.py --classify"})
+    expected = {}
+    for name, image in [("colour.png", test_image(240, 320, 5, noise=6)), ("grey.png", test_image(260, 200, 6, grey=True, noise=6))]:
+        image.save(os.path.join(INFERENCE_FIXTURES, name))
+        expected[name] = classify_expectations(model, image, with_logits=False)
+    with open(os.path.join(INFERENCE_FIXTURES, "tiny_classify.json"), "w") as f:
+        json.dump(expected, f)
+    print("torch", torch.__version__, "classify fixtures written to", INFERENCE_FIXTURES)
+
+
+def make_resnet18(directory):
+    import torchvision
+    os.makedirs(directory, exist_ok=True)
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(18)
+    model = torchvision.models.resnet18()   # random weights (torchvision's initialisation)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            randomize_bn(m, g)              # non-trivial running statistics, so eval mode is exercised
+    model.eval()
+    torch.save(model.state_dict(), os.path.join(directory, "resnet18.pth"))
+    x = torch.randn(2, 3, 224, 224, generator=g)
+    write_safetensors(os.path.join(directory, "resnet18_input.safetensors"), {"input": x})
+    with torch.no_grad():
+        logits = model(x)
+    image = test_image(375, 500, 7)
+    image.save(os.path.join(directory, "resnet18_image.png"))
+    expected = {"torch": torch.__version__, "torchvision": torchvision.__version__, "logits_shape": list(logits.shape),
+                "logits": floats(logits), "classify": classify_expectations(model, image)}
+    with open(os.path.join(directory, "resnet18_expected.json"), "w") as f:
+        json.dump(expected, f)
+    print("ResNet-18 fixtures written to", directory, "- set COURSEKIT_RESNET18_PTH to", os.path.join(directory, "resnet18.pth"))
+
+
+def write_imagenet_classes(path):
+    import torchvision
+    names = torchvision.models.ResNet18_Weights.IMAGENET1K_V1.meta["categories"]
+    assert len(names) == 1000
+    lines = ["// The 1000 ImageNet-1k (ILSVRC 2012) class names in class-index order, as torchvision lists them",
+             "// (`ResNet18_Weights.IMAGENET1K_V1.meta[\"categories\"]`). Generated by",
+             "// Tests/CheckpointTests/Fixtures/make_fixtures.py --imagenet-classes; do not edit.", "",
+             "extension ImageNet {",
+             "    /// The class names, index i = output i of a torchvision ImageNet model.",
+             "    public static let classNames: [String] = ["]
+    lines += ["        " + json.dumps(n) + "," for n in names]
+    lines += ["    ]", "}", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    print("wrote", len(names), "names to", path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The CIFAR ResNet-20 (He et al. 2016, Sec. 4.2, option-A shortcuts) with the zoo's keys, to load
+# the kit-trained kit_resnet20.safetensors (torchvision has no CIFAR ResNets).
+
+class CIFARBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.stride, self.cout = stride, cout
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        s = x[:, :, ::self.stride, ::self.stride]
+        if s.shape[1] != self.cout:   # option A: zero channels appended after the existing ones
+            s = torch.nn.functional.pad(s, (0, 0, 0, 0, 0, self.cout - s.shape[1]))
+        return torch.relu(y + s)
+
+
+class CIFARResNet20(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        stages, cin = [], 16
+        for i, width in enumerate([16, 32, 64]):
+            blocks = []
+            for b in range(3):
+                blocks.append(CIFARBlock(cin, width, 2 if i > 0 and b == 0 else 1))
+                cin = width
+            stages.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3 = stages
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    sd = OrderedDict()
+    names = {"F32": torch.float32, "I64": torch.int64}
+    for key, info in header.items():
+        if key == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        raw = bytearray(data[8 + n + b:8 + n + e])
+        sd[key] = torch.frombuffer(raw, dtype=names[info["dtype"]]).reshape(info["shape"]).clone()
+    return sd
+
+
+def check_resnet20(directory):
+    path = os.path.join(directory, "kit_resnet20.safetensors")
+    if not os.path.exists(path):
+        print(f"{path} absent: run the CheckpointTests with CHECKPOINT_KIT_EXPORT={directory} to write it")
+        return
+    with open(os.path.join(directory, "kit_resnet20.json")) as f:
+        expected = json.load(f)
+    model = CIFARResNet20()
+    result = model.load_state_dict(read_safetensors(path), strict=True)
+    model.eval()
+    x = torch.tensor(expected["input"]).reshape(expected["input_shape"])
+    with torch.no_grad():
+        logits = model(x)
+    got = torch.tensor(expected["logits"]).reshape(logits.shape)
+    err = ((logits - got).abs() / (got.abs() + 1e-6)).max().item()
+    assert err < 1e-4, f"kit_resnet20.safetensors: logits differ (max relative {err})"
+    print(f"kit_resnet20.safetensors: load_state_dict(strict=True) -> {result}; "
+          f"num_batches_tracked={model.bn1.num_batches_tracked.item()}; eval logits match the kit's, max relative difference {err:.2e}")
+
+
 if __name__ == "__main__":
-    check() if "--check" in sys.argv else make()
+    if "--check" in sys.argv:
+        check()
+        rest = sys.argv[sys.argv.index("--check") + 1:]
+        check_resnet20(rest[0] if rest else HERE)
+    elif "--classify" in sys.argv:
+        make_classify()
+    elif "--resnet18" in sys.argv:
+        make_resnet18(sys.argv[sys.argv.index("--resnet18") + 1])
+    elif "--imagenet-classes" in sys.argv:
+        write_imagenet_classes(sys.argv[sys.argv.index("--imagenet-classes") + 1])
+    else:
+        make()
