@@ -30,7 +30,7 @@ build: deps
 
 test: deps
 	$(BUILD)
-	$(SWIFT) test -c $(CONFIG)
+	$(SWIFT) test -c $(CONFIG) --disable-testable-imports
 
 quick: deps build
 	$(COURSE) make --quick
@@ -57,7 +57,7 @@ bench: build
 	$(COURSE) bench --json
 
 record: build
-	RECORD=1 $(SWIFT) test -c $(CONFIG) --filter LessonTests || true
+	RECORD=1 $(SWIFT) test -c $(CONFIG) --disable-testable-imports --filter LessonTests || true
 
 lesson: build
 	$(COURSE) run $(L)
