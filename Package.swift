@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Zoo", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "_TestSupport"]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Zoo", "_TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
