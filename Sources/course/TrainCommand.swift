@@ -101,6 +101,7 @@ struct TrainCommand: ParsableCommand {
         print("\(name) (\(ProgressBar.grouped(net.parameterCount)) parameters) on \(dataset.rawValue): \(trainSet.count) training, "
               + "\(testSet.count) test images; SGD lr \(learningRate) momentum \(momentum) weight decay \(weightDecay)"
               + "\(nesterov ? " nesterov" : ""), \(lrSchedule.name), batch \(batch), seed \(seed), \(Engine.threadCount) threads")
+        fflush(nil)   // the progress bar writes through FileHandle, unbuffered: flush this line before it
         let options = FitOptions(seed: seed, checkpoint: checkpoint.map { URL(fileURLWithPath: $0) }, resume: resume,
                                  history: history.map { URL(fileURLWithPath: $0) }, progress: mode)
         let start = Date()
