@@ -8,13 +8,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed (medians over repetitions after a warm-up).",
-        subcommands: [BenchConv.self]
+        subcommands: [BenchConv.self, BenchTrain.self]
     )
 }
 
-/// Wall-clock seconds of `body`: the median of `repetitions` runs after one warm-up run.
-func medianSeconds(repetitions: Int, _ body: () -> Void) -> Double {
-    body()
+/// Wall-clock seconds of `body`: the median of `repetitions` runs, after one untimed warm-up run
+/// unless `warmup` is false.
+func medianSeconds(repetitions: Int, warmup: Bool = true, _ body: () -> Void) -> Double {
+    if warmup { body() }
     var times: [Double] = []
     for _ in 0..<max(1, repetitions) {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -2,22 +2,32 @@ import ArgumentParser
 import CNN
 import Foundation
 import Training
+import Zoo
 
 /// `course bench train`: training throughput (images per second) of full steps — forward,
-/// backward and an SGD-momentum update — at batch 128, with the same run's sgemm GFLOP/s so
-/// that figures from different machines can be compared.
+/// cross-entropy, backward and an SGD-momentum update — at batch 128, next to the same run's
+/// sgemm GFLOP/s and PyTorch's figure on a machine of the same class.
 ///
-/// Register it in the `bench` parent command's `subcommands`.
+/// Each model is timed in `repetitions` blocks of `steps` steps after `warmup` untimed steps;
+/// the reported rate is the median block. sgemm is timed between the models and its median
+/// reported, so a busy machine shows up in both numbers.
 struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Training throughput (img/s, forward + backward + SGD-momentum step) and same-run sgemm GFLOP/s."
+        abstract: "Training throughput (img/s, forward + backward + SGD-momentum step) and same-run sgemm GFLOP/s.",
+        discussion: """
+        PyTorch reference: PyTorch 2.x on 2 CPU cores of the same class (LeNet-5 12,700, \
+        CIFAR ResNet-20 450, plain-20 500 img/s). Random inputs, cross-entropy loss, \
+        SGD(lr 0.01, momentum 0.9, weight decay 5e-4).
+        """
     )
 
     @Option(help: "Batch size.") var batch = 128
-    @Option(help: "Timed steps per model.") var steps = 20
+    @Option(help: "Steps per timed repetition.") var steps = 5
+    @Option(help: "Timed repetitions per model (the median is reported).") var repetitions = 5
     @Option(help: "Untimed warm-up steps per model.") var warmup = 3
     @Option(help: "Only models whose name contains this text.") var only: String?
+    @Flag(help: "Print one JSON object instead of the table.") var json = false
 
     /// A network to time: its input shape (without the batch), class count, and constructor.
     struct Workload: Sendable {
@@ -29,69 +39,105 @@ struct BenchTrain: ParsableCommand {
         let make: @Sendable () -> Module
     }
 
-    /// The timed networks. LeNet-5 (1x28x28: PyTorch 12,700 img/s), CIFAR ResNet-20 (450) and its
-    /// plain twin (500) join this list from the zoo once the convolution layers are in the engine.
     static let workloads: [Workload] = [
+        Workload(name: "LeNet-5", input: [1, 28, 28], classes: 10, pytorchImagesPerSecond: 12_700) { LeNet5(variant: .classic) },
+        Workload(name: "CIFAR ResNet-20", input: [3, 32, 32], classes: 10, pytorchImagesPerSecond: 450) { CIFARResNet(depth: 20) },
+        Workload(name: "CIFAR plain-20", input: [3, 32, 32], classes: 10, pytorchImagesPerSecond: 500) {
+            CIFARResNet(depth: 20, shortcut: .none)
+        },
         Workload(name: "LeNet-300-100 (MLP)", input: [1, 28, 28], classes: 10, pytorchImagesPerSecond: nil) {
             Sequential(Flatten(), Linear(inputFeatures: 784, outputFeatures: 300), ReLU(),
                        Linear(inputFeatures: 300, outputFeatures: 100), ReLU(), Linear(inputFeatures: 100, outputFeatures: 10))
         },
     ]
 
+    struct Result: Encodable {
+        let model: String
+        let input: [Int]
+        let parameters: Int
+        let imagesPerSecond: Double
+        let millisecondsPerStep: Double
+        let pytorchImagesPerSecond: Double?
+        let ratio: Double?
+    }
+
     func validate() throws {
-        guard batch > 0, steps > 0, warmup >= 0 else { throw ValidationError("--batch and --steps must be positive, --warmup >= 0") }
+        guard batch > 0, steps > 0, repetitions > 0, warmup >= 0 else {
+            throw ValidationError("--batch, --steps and --repetitions must be positive, --warmup >= 0")
+        }
+        if let only, !Self.workloads.contains(where: { $0.name.localizedCaseInsensitiveContains(only) }) {
+            throw ValidationError("no model matches '\(only)'; the models are \(Self.workloads.map(\.name).joined(separator: ", "))")
+        }
     }
 
     func run() throws {
-        print("course bench train: batch \(batch), forward + backward + SGD(momentum 0.9) step, \(steps) timed steps after \(warmup) warm-up, \(Engine.threadCount) threads")
-        print(String(format: "sgemm 1024x1024x1024: %.1f GFLOP/s (this run)", Self.sgemmGFLOPS(size: 1024)))
-        print("model                      input       params    img/s   ms/step   PyTorch   ratio")
+        let a = Tensor.randomNormal([1024, 1024], seed: 1), b = Tensor.randomNormal([1024, 1024], seed: 2)
+        var sgemmSamples = [Self.sgemmGFLOPS(a, b)]
+        var results: [Result] = []
         for w in Self.workloads where only.map({ w.name.localizedCaseInsensitiveContains($0) }) ?? true {
-            let r = Self.measure(w, batch: batch, steps: steps, warmup: warmup)
-            let reference = w.pytorchImagesPerSecond.map { ProgressBar.grouped(Int($0)) } ?? "-"
-            let ratio = w.pytorchImagesPerSecond.map { String(format: "%.2fx", r.imagesPerSecond / $0) } ?? "-"
-            print(w.name.padding(toLength: 26, withPad: " ", startingAt: 0),
-                  w.input.map(String.init).joined(separator: "x").padding(toLength: 10, withPad: " ", startingAt: 0),
+            let r = Self.measure(w, batch: batch, steps: steps, repetitions: repetitions, warmup: warmup)
+            results.append(Result(model: w.name, input: w.input, parameters: r.parameters, imagesPerSecond: r.imagesPerSecond,
+                                  millisecondsPerStep: 1000 / r.imagesPerSecond * Double(batch),
+                                  pytorchImagesPerSecond: w.pytorchImagesPerSecond,
+                                  ratio: w.pytorchImagesPerSecond.map { r.imagesPerSecond / $0 }))
+            sgemmSamples.append(Self.sgemmGFLOPS(a, b))
+        }
+        let sgemm = median(sgemmSamples)
+        if json {
+            struct Report: Encodable {
+                let batch, threads, steps, repetitions, warmup: Int
+                let sgemmGFLOPS: Double
+                let models: [Result]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let report = Report(batch: batch, threads: Engine.threadCount, steps: steps, repetitions: repetitions,
+                                warmup: warmup, sgemmGFLOPS: sgemm, models: results)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("course bench train: batch \(batch), forward + cross-entropy + backward + SGD(momentum 0.9) step, \(Engine.threadCount) threads")
+        print("median of \(repetitions) repetitions of \(steps) steps after \(warmup) warm-up steps")
+        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (median of samples between the models: %@)", sgemm,
+                     sgemmSamples.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        print("model                      input       params    img/s   ms/step   PyTorch   ratio")
+        for r in results {
+            print(r.model.padding(toLength: 26, withPad: " ", startingAt: 0),
+                  r.input.map(String.init).joined(separator: "x").padding(toLength: 10, withPad: " ", startingAt: 0),
                   ProgressBar.grouped(r.parameters).leftPadded(8),
                   ProgressBar.grouped(Int(r.imagesPerSecond.rounded())).leftPadded(8),
-                  String(format: "%.2f", r.secondsPerStep * 1000).leftPadded(9),
-                  reference.leftPadded(9), ratio.leftPadded(7))
+                  String(format: "%.2f", r.millisecondsPerStep).leftPadded(9),
+                  (r.pytorchImagesPerSecond.map { ProgressBar.grouped(Int($0)) } ?? "-").leftPadded(9),
+                  (r.ratio.map { String(format: "%.2fx", $0) } ?? "-").leftPadded(7))
         }
     }
 
-    /// Times `steps` full training steps on random images. The loss is the squared error against
-    /// one-hot targets (cross-entropy has the same cost profile: one [N, K] pass).
-    static func measure(_ w: Workload, batch: Int, steps: Int, warmup: Int) -> (imagesPerSecond: Double, secondsPerStep: Double, parameters: Int) {
+    /// Times full training steps on random images with cross-entropy against fixed labels:
+    /// the median over `repetitions` blocks of `steps` steps, in images per second.
+    static func measure(_ w: Workload, batch: Int, steps: Int, repetitions: Int, warmup: Int)
+        -> (imagesPerSecond: Double, parameters: Int) {
         Random.seed(0)
         let model = w.make()
+        model.train()
         let optimizer = SGD(model: model, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
         let x = Tensor.randomNormal([batch] + w.input, seed: 1)
         let labels = (0..<batch).map { $0 % w.classes }
-        let targets = smoothedTargets(labels: labels, classes: w.classes, epsilon: 0)
         func step() {
             model.zeroGrad()
-            mseLoss(model(x), targets).backward()
+            crossEntropy(logits: model(x), labels: labels).backward()
             optimizer.step()
         }
         for _ in 0..<warmup { step() }
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { for _ in 0..<steps { step() } }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return (Double(batch * steps) / seconds, seconds / Double(steps), model.parameterCount)
+        let seconds = medianSeconds(repetitions: repetitions, warmup: false) { for _ in 0..<steps { step() } }
+        return (Double(batch * steps) / seconds, model.parameterCount)
     }
 
-    /// 2·n³ flops of a square sgemm, best of three.
-    static func sgemmGFLOPS(size n: Int) -> Double {
-        let a = Tensor.randomUniform([n, n], seed: 1), b = Tensor.randomUniform([n, n], seed: 2), c = Tensor(zeros: [n, n])
-        let clock = ContinuousClock()
-        var best = Double.infinity
-        for _ in 0..<3 {
-            let d = clock.measure {
-                sgemm(m: n, n: n, k: n, a: a.storage.base, lda: n, b: b.storage.base, ldb: n, c: c.storage.base, ldc: n)
-            }
-            best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
-        return 2 * Double(n * n * n) / best / 1e9
+    /// 2·n³ flops of a square sgemm (BLAS on all its threads), median of three after a warm-up.
+    static func sgemmGFLOPS(_ a: Tensor, _ b: Tensor) -> Double {
+        let n = a.shape[0]
+        let seconds = medianSeconds(repetitions: 3) { _ = withNoGrad { matmul(a, b) } }
+        return 2 * Double(n * n * n) / seconds / 1e9
     }
 }
 
