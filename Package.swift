@@ -6,8 +6,11 @@ import PackageDescription
 // Hot loops are compiled for the CPU the kit runs on (vfmadd instead of scalar fmaf calls); the kit
 // is built where it runs, so a binary tied to its CPU is fine.
 // (-Ounchecked was rejected: it drops the preconditions that name bad input.)
+// -fno-math-errno: on Linux `Float.squareRoot()` goes through a C shim that must set errno for a
+// negative input, which keeps every loop with a square root scalar (vsqrtss plus a sqrtf call);
+// without errno the same loops become vsqrtps (LRN's x^-0.75, batch norm, optimisers).
 let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "native"]),
+    .unsafeFlags(["-target-cpu", "native", "-Xcc", "-fno-math-errno"]),
 ]
 
 let package = Package(

@@ -9,7 +9,7 @@ struct LossTests {
         let l = crossEntropy(logits: Tensor.zeros([3, 10]), labels: [0, 4, 9])
         #expect(abs(l.item() - Float(log(10.0))) < 1e-6)
         // Smoothing cannot change it: every class has the same log-probability.
-        let s = crossEntropy(logits: Tensor.zeros([3, 10]), labels: [0, 4, 9], labelSmoothing: 0.2, smoothing: .otherClasses)
+        let s = crossEntropy(logits: Tensor.zeros([3, 10]), labels: [0, 4, 9], labelSmoothing: 0.2, smoothing: .lecture)
         #expect(abs(s.item() - Float(log(10.0))) < 1e-6)
     }
 
@@ -20,10 +20,10 @@ struct LossTests {
         let uniform = -((1 - 0.3 + 0.1) * lp[0] + 0.1 * lp[1] + 0.1 * lp[2])       // ε/K = 0.1
         let others = -((1 - 0.3) * lp[0] + 0.15 * lp[1] + 0.15 * lp[2])           // ε/(K − 1) = 0.15
         #expect(abs(Double(crossEntropy(logits: x, labels: [0], labelSmoothing: 0.3).item()) - uniform) < 1e-6)
-        #expect(abs(Double(crossEntropy(logits: x, labels: [0], labelSmoothing: 0.3, smoothing: .otherClasses).item()) - others) < 1e-6)
+        #expect(abs(Double(crossEntropy(logits: x, labels: [0], labelSmoothing: 0.3, smoothing: .lecture).item()) - others) < 1e-6)
     }
 
-    @Test(arguments: [(Float(0), LabelSmoothing.uniform), (0.1, .uniform), (0.25, .otherClasses), (1, .uniform), (1, .otherClasses)])
+    @Test(arguments: [(Float(0), LabelSmoothing.pytorch), (0.1, .pytorch), (0.25, .lecture), (1, .pytorch), (1, .lecture)])
     func gradient(epsilon: Float, smoothing: LabelSmoothing) {
         let x = leaf([5, 7], seed: 31, scale: 2)
         let result = checkGradient(inputs: [x], step: 1e-2) { t in

@@ -71,12 +71,12 @@ package enum SoftmaxKernel {
     }
 
     /// The target distribution of one row: (on the true class, on every other class).
-    /// `.uniform`: 1 − ε + ε/K and ε/K; `.otherClasses`: 1 − ε and ε/(K − 1).
+    /// `.pytorch`: 1 − ε + ε/K and ε/K; `.lecture`: 1 − ε and ε/(K − 1).
     @inline(__always)
     package static func smoothedTarget(classes k: Int, epsilon: Float, smoothing: LabelSmoothing) -> (hit: Float, miss: Float) {
         switch smoothing {
-        case .uniform: return (1 - epsilon + epsilon / Float(k), epsilon / Float(k))
-        case .otherClasses: return k > 1 ? (1 - epsilon, epsilon / Float(k - 1)) : (1, 0)
+        case .pytorch: return (1 - epsilon + epsilon / Float(k), epsilon / Float(k))
+        case .lecture: return k > 1 ? (1 - epsilon, epsilon / Float(k - 1)) : (1, 0)
         }
     }
 }

@@ -31,20 +31,12 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
         }
 }
 
-/// How label smoothing spreads ε over the classes.
-public enum LabelSmoothing: String, Sendable {
-    /// PyTorch (and Szegedy et al. 2016): target = (1 − ε)·onehot + ε/K on every class.
-    case uniform
-    /// The lecture's slide: 1 − ε on the true class, ε/(K − 1) on each other class.
-    case otherClasses
-}
-
 /// Mean cross-entropy of logits [N, K] against class indices, with optional label smoothing.
 ///
 /// L = −(1/N) Σ_n Σ_k t[n, k] · log softmax(x)[n, k], with the target t for label y_n:
-/// - `.uniform` (PyTorch's `F.cross_entropy(x, y, label_smoothing: ε)`, Szegedy et al. 2016):
+/// - `.pytorch` (PyTorch's `F.cross_entropy(x, y, label_smoothing: ε)`, Szegedy et al. 2016):
 ///   t = (1 − ε)·onehot(y_n) + ε/K;
-/// - `.otherClasses` (the lecture's slide): t = 1 − ε on y_n and ε/(K − 1) on each other class.
+/// - `.lecture` (the lecture's slide): t = 1 − ε on y_n and ε/(K − 1) on each other class.
 /// Both targets sum to 1, so ∂L/∂x[n, k] = (softmax(x)[n, k] − t[n, k]) / N.
 ///
 ///     crossEntropy(logits: Tensor.zeros([2, 4]), labels: [0, 3]).item()   // 1.386 (= log 4)
@@ -52,7 +44,7 @@ public enum LabelSmoothing: String, Sendable {
 /// - Shape: logits [N, K], labels N values in 0..<K → [] (a scalar)
 /// - Complexity: O(N·K); backward keeps softmax(x) (N·K values).
 public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing epsilon: Float = 0,
-                         smoothing: LabelSmoothing = .uniform) -> Tensor {
+                         smoothing: LabelSmoothing = .pytorch) -> Tensor {
     precondition(logits.rank == 2, "cross_entropy: logits must be [N, K], got \(logits.shape)")
     precondition(labels.count == logits.shape[0], "cross_entropy: \(labels.count) labels for a batch of \(logits.shape[0])")
     let (n, k) = (logits.shape[0], logits.shape[1])
