@@ -2,5 +2,7 @@ import ArgumentParser
 
 /// Every subcommand, in the order `course --help` lists them.
 enum Commands {
-    static let all: [ParsableCommand.Type] = []
+    static let all: [ParsableCommand.Type] = [
+        MakeCommand.self, LessonsCommand.self, RunCommand.self, HandoutCommand.self, FiguresCommand.self, BookCommand.self,
+    ]
 }

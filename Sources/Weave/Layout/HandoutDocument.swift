@@ -85,10 +85,10 @@ public enum HandoutDocument {
         let c = style.content
         let top = c.minY - 22
         b.drawText(TextBlock(plain: header, font: style.small, color: style.muted, width: c.width, alignment: .right),
-                   at: Point(c.minX, top), angle: 0, lines: nil)
+                   at: Point(c.minX, top), angle: 0, lines: 0..<Int.max)
         b.line(Point(c.minX, top + 13), Point(c.maxX, top + 13), StrokeStyle(color: Color(hex: 0xCCCCCC), width: 0.5))
         b.drawText(TextBlock(plain: "\(page + 1) / \(count)", font: style.small, color: style.muted, width: c.width, alignment: .center),
-                   at: Point(c.minX, c.maxY + 24), angle: 0, lines: nil)
+                   at: Point(c.minX, c.maxY + 24), angle: 0, lines: 0..<Int.max)
     }
 
     /// Title page and table of contents of the book.
@@ -104,10 +104,10 @@ public enum HandoutDocument {
         let accent = style.accent
         items.append(.atomic(height: style.content.height * 0.5, spaceBefore: 0, spaceAfter: 0, keepWithNext: false) { r, b in
             let y = r.minY + r.height * 0.6
-            b.drawText(title, at: Point(r.minX, y), angle: 0, lines: nil)
+            b.place(title, at: Point(r.minX, y))
             b.fillRect(Rect(x: r.midX - 60, y: y + 40, width: 120, height: 1.5), accent)
-            b.drawText(subtitle, at: Point(r.minX, y + 52), angle: 0, lines: nil)
-            b.drawText(count, at: Point(r.minX, y + 74), angle: 0, lines: nil)
+            b.place(subtitle, at: Point(r.minX, y + 52))
+            b.place(count, at: Point(r.minX, y + 74))
         })
         items.append(.pageBreak)
         items.append(.text(layout.text(Markup.escape(Words.contents(language)), style.heading(1)), indent: 0, box: nil,
@@ -129,9 +129,9 @@ public enum HandoutDocument {
         let ink = style.ink
         return .atomic(height: font.size * 1.45, spaceBefore: level == 1 ? 6 : 0, spaceAfter: 0, keepWithNext: level == 1) { r, b in
             let m = b.measurer.measure(label)
-            b.drawText(label, at: Point(r.minX + indent, r.minY), angle: 0, lines: nil)
+            b.place(label, at: Point(r.minX + indent, r.minY))
             let number = TextBlock(plain: numbers.printed(anchor), font: font, color: ink, width: 40, alignment: .right)
-            b.drawText(number, at: Point(r.maxX - 40, r.minY), angle: 0, lines: nil)
+            b.place(number, at: Point(r.maxX - 40, r.minY))
             let y = r.minY + m.baseline
             if r.minX + indent + m.width + 6 < r.maxX - 28 {
                 b.line(Point(r.minX + indent + m.width + 6, y), Point(r.maxX - 28, y), dots)

@@ -88,8 +88,8 @@ struct HandoutLayout {
             return .text(text(Markup.escape(marker) + " " + markup, font), indent: indent / 2, box: nil, spaceBefore: 0, spaceAfter: 4, keepWithNext: false)
         }
         return .atomic(height: m.height, spaceBefore: 0, spaceAfter: 4, keepWithNext: false) { r, b in
-            b.drawText(markerBlock, at: Point(r.minX + 3, r.minY), angle: 0, lines: nil)
-            b.drawText(body, at: Point(r.minX + indent, r.minY), angle: 0, lines: nil)
+            b.place(markerBlock, at: Point(r.minX + 3, r.minY))
+            b.place(body, at: Point(r.minX + indent, r.minY))
         }
     }
 
@@ -112,15 +112,15 @@ struct HandoutLayout {
                                     width: width, alignment: .center)
             return [.atomic(height: 24 + capHeight, spaceBefore: 6, spaceAfter: 10, keepWithNext: false) { r, b in
                 b.strokeRect(Rect(x: r.minX, y: r.minY, width: r.width, height: 20), StrokeStyle(color: Color(hex: 0xB00020), dash: [3, 2]))
-                b.drawText(missing, at: Point(r.minX, r.minY + 4), angle: 0, lines: nil)
-                b.drawText(cap, at: Point(r.minX + (r.width - maxW) / 2, r.minY + 24), angle: 0, lines: nil)
+                b.place(missing, at: Point(r.minX, r.minY + 4))
+                b.place(cap, at: Point(r.minX + (r.width - maxW) / 2, r.minY + 24))
             }]
         }
         let scale = min(maxW / Double(img.width), maxH / Double(img.height))
         let w = Double(img.width) * scale, h = Double(img.height) * scale
         return [.atomic(height: h + 6 + capHeight, spaceBefore: 6, spaceAfter: 12, keepWithNext: false) { r, b in
             b.drawImage(img, in: Rect(x: r.minX + (r.width - w) / 2, y: r.minY, width: w, height: h), smooth: true)
-            b.drawText(cap, at: Point(r.minX + (r.width - maxW) / 2, r.minY + h + 6), angle: 0, lines: nil)
+            b.place(cap, at: Point(r.minX + (r.width - maxW) / 2, r.minY + h + 6))
         }]
     }
 
@@ -130,7 +130,7 @@ struct HandoutLayout {
             let cap = caption(Words.table(l), number, c.text(for: l), l)
             let h = measurer.measure(cap).height
             items.append(.atomic(height: h, spaceBefore: 6, spaceAfter: 4, keepWithNext: true) { r, b in
-                b.drawText(cap, at: Point(r.minX + r.width * 0.05, r.minY), angle: 0, lines: nil)
+                b.place(cap, at: Point(r.minX + r.width * 0.05, r.minY))
             })
         }
         let columns = max(t.header.count, t.rows.map(\.count).max() ?? 0)
@@ -159,7 +159,7 @@ struct HandoutLayout {
                 let x0 = r.minX + (r.width - tableWidth) / 2
                 var x = x0
                 for (c, block) in blocks.enumerated() {
-                    b.drawText(block, at: Point(x + pad, r.minY + 3), angle: 0, lines: nil)
+                    b.place(block, at: Point(x + pad, r.minY + 3))
                     x += widths[c]
                 }
                 if header {

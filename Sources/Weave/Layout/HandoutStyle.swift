@@ -11,7 +11,7 @@ public struct HandoutStyle: Sendable {
     public var topMargin = 62.0
     public var bottomMargin = 62.0
     public var body = Font(.serif, size: 10.5)
-    public var code = Font(.mono, size: 8.6)
+    public var code = Font(.mono, size: 8)
     public var caption = Font(.sans, size: 9)
     public var small = Font(.sans, size: 7.5)
     public var titleFont = Font(.sans, size: 20, bold: true)
@@ -59,4 +59,13 @@ enum Words {
     }
     /// "图 1：" / "Figure 1: ".
     static func numbered(_ word: String, _ n: Int, _ l: Language) -> String { l == .zh ? "\(word) \(n)：" : "\(word) \(n): " }
+}
+
+extension RenderBackend {
+    /// Draws a whole text block with its top-left corner at `origin`. It passes an explicit line
+    /// range: Render's `drawText(…, lines: nil)` draws at Cairo's current point, which a previous
+    /// line-range draw leaves behind (reported to the Render owner), so text landed in the wrong place.
+    func place(_ text: TextBlock, at origin: Point) {
+        drawText(text, at: origin, angle: 0, lines: 0..<Int.max)
+    }
 }

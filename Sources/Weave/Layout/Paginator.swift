@@ -144,7 +144,7 @@ struct Paginator {
                     b.fillRect(Rect(x: fragment.rect.minX, y: fragment.rect.minY, width: bar, height: fragment.rect.height), barColor)
                 }
             }
-            b.drawText(t, at: Point(fragment.rect.minX + pad + bar, fragment.rect.minY + pad), angle: 0, lines: fragment.lines)
+            b.drawText(t, at: Point(fragment.rect.minX + pad + bar, fragment.rect.minY + pad), angle: 0, lines: fragment.lines ?? 0..<Int.max)
         case let .atomic(_, _, _, _, draw):
             draw(fragment.rect, b)
         case .anchor, .pageBreak:
