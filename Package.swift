@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["CCairoPango"]),
         .target(name: "Notebook"),
         // Notebook -> Render adapter: weaves a lesson's source and transcript into handouts.
-        .target(name: "Weave", dependencies: ["Notebook", "Render"]),
+        .target(name: "Weave", dependencies: ["Notebook", "Render"], exclude: ["README.md"]),
         .target(name: "Grader", dependencies: [
             "CNN", "Zoo", "Analysis", "Training", "Render",
             .product(name: "TOMLKit", package: "TOMLKit"),

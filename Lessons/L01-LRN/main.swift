@@ -44,6 +44,9 @@ let paper = localResponseNorm(ones, size: 2, alpha: 1, beta: 1, k: 0,
 nb.show("b (Krizhevsky)", paper.scalars)
 nb.show("b[0]", paper.scalars[0])
 nb.show("by hand", lrnByHand([1, 1, 1, 1], k: 0, alpha: 1, beta: 1, n: 2))
+//> b (Krizhevsky): [0.5000, 0.3333, 0.3333, 0.5000]
+//> b[0]: 0.5000
+//> by hand: [0.5000, 0.3333, 0.3333, 0.5000]
 
 //: 通道 1 和 2 的窗口是 $\max(0, i-1) \ldots \min(3, i+1)$，包含三个通道，所以得到 $1/3$。
 //:en Channels 1 and 2 have the window $\max(0, i-1) \ldots \min(3, i+1)$, three channels, hence $1/3$.
@@ -53,6 +56,7 @@ nb.show("by hand", lrnByHand([1, 1, 1, 1], k: 0, alpha: 1, beta: 1, n: 2))
 let torchStyle = localResponseNorm(ones, size: 2, alpha: 1, beta: 1, k: 0,
                                    convention: .pytorch)
 nb.show("b (PyTorch)", torchStyle.scalars)
+//> b (PyTorch): [2.000, 1.000, 1.000, 1.000]
 
 //: ## AlexNet 的常数
 //:en ## AlexNet's constants
@@ -69,13 +73,25 @@ nb.table(header: ["i", "a", "b", "b / a", "by hand"],
          rows: (0..<8).map { i in [i, a[i], b[i], b[i] / a[i], byHand[i]] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "AlexNet 常数下一个像素的 8 个通道",
                             en: "Eight channels of one pixel under AlexNet's constants"))
+//> Table: AlexNet 常数下一个像素的 8 个通道
+//> i      a       b   b / a  by hand
+//> -  -----  ------  ------  -------
+//> 0  1.000  0.5918  0.5918   0.5918
+//> 1  5.000   2.794  0.5588    2.794
+//> 2  10.00   3.816  0.3816    3.816
+//> 3  40.00   14.78  0.3694    14.78
+//> 4  120.0   44.27  0.3689    44.27
+//> 5  40.00   14.78  0.3694    14.78
+//> 6  10.00   3.816  0.3816    3.816
+//> 7  5.000   2.794  0.5588    2.794
 
 //: PyTorch 里写同一层要换算：窗口 5 为奇数时两种窗口相同，只需把 $\alpha$ 乘以 5，即 `nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2)`。
 //:en In PyTorch the same layer needs a conversion: with an odd window of 5 both windows agree, so only $\alpha$ is multiplied by 5: `nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2)`.
 let converted = localResponseNorm(x, size: 5, alpha: 5e-4, beta: 0.75, k: 2,
                                   convention: .pytorch)
 let gap = zip(b, converted.scalars).map { abs($0 - $1) }.max()!
-nb.show("max |paper − PyTorch form|", gap)
+nb.show("same outputs (max gap < 1e-6)", gap < 1e-6)
+//> same outputs (max gap < 1e-6): true
 
 //: ## 抑制有多强
 //:en ## How strong is the suppression
@@ -104,6 +120,8 @@ nb.figure(LineChart(xLabel: "a (输入 input)", yLabel: "b (LRN 输出 output)",
                              en: "$b$ against $a$ under AlexNet's constants; "
                                  + "$S$ is the sum of squares of the 4 neighbouring channels"))
 nb.show("b at a = 100", curves.map { $0.b[20] })
+//> Figure: fig-01-lrn-response.pdf — AlexNet 常数下 $b$ 随 $a$ 的变化，$S$ 为 4 个邻居通道的平方和
+//> b at a = 100: [43.87, 35.36, 21.02, 9.521]
 
 //: ## 一批激活
 //:en ## A batch of activations
@@ -158,6 +176,11 @@ nb.figure(Heatmap(grid: Grid(rows: 32, columns: 55, values: batch.ratioMap),
                                  + "尺度大的通道（每 8 个一循环）和它们的邻居被压得更低。",
                              en: "Mean $b/a$ (where $a > 0$): rows are channels 0–31, columns the rows 0–54 "
                                  + "of the feature map. Loud channels (a cycle of 8) and their neighbours are pressed lower."))
+//> Table: AlexNet 常数下的一批激活
+//> images  mean a (a > 0)  mean b  mean b / a  min b / a
+//> ------  --------------  ------  ----------  ---------
+//>      2           22.01   11.32      0.5438     0.2521
+//> Figure: fig-02-lrn-ratio.pdf — $b/a$ 的平均值（只计 $a > 0$）：行是通道 0–31，列是特征图的行 0–54。尺度大的通道（每 8 个一循环）和它们的邻居被压得更低。
 
 //: ## 小结
 //:en ## Summary

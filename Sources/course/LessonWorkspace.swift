@@ -88,7 +88,22 @@ struct LessonWorkspace {
         process.arguments = arguments + ["--root", root.path, "--output", outputRoot.path]
         process.currentDirectoryURL = root
         try process.run()
+        // `kill <course>` must not leave the lesson running on as an orphan: pass SIGTERM/SIGHUP on
+        // (Ctrl-C already reaches the whole process group). The lesson's writes are atomic, so
+        // stopping it anywhere leaves whole cache entries and files only.
+        let forwarders = [SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                kill(process.processIdentifier, sig)
+                process.waitUntilExit()
+                exit(128 + sig)
+            }
+            source.resume()
+            return source
+        }
         process.waitUntilExit()
+        forwarders.forEach { $0.cancel() }
         return process.terminationStatus
     }
 

@@ -74,16 +74,24 @@ struct Paginator {
     func paginate(_ items: [LayoutItem]) -> Pagination {
         var pages: [[Fragment]] = [[]]
         var anchors: [String: Int] = [:]
+        // An anchor takes the page of the next item's first fragment: a heading pushed to the next
+        // page (keep-with-next) must not be listed on the page before.
+        var pendingAnchors: [String] = []
         var y = content.minY
         func newPage() { pages.append([]); y = content.minY }
         func atTop() -> Bool { pages[pages.count - 1].isEmpty }
+        func place(_ fragment: Fragment) {
+            for id in pendingAnchors { anchors[id] = pages.count - 1 }
+            pendingAnchors = []
+            pages[pages.count - 1].append(fragment)
+        }
         func remaining() -> Double { content.maxY - y }
 
         for (index, item) in items.enumerated() {
             let next = items.dropFirst(index + 1).first { if case .anchor = $0 { false } else { true } }
             switch item {
             case let .anchor(id):
-                anchors[id] = pages.count - 1
+                pendingAnchors.append(id)
             case .pageBreak:
                 if !atTop() { newPage() }
             case let .atomic(height, spaceBefore, spaceAfter, keep, _):
@@ -92,8 +100,7 @@ struct Paginator {
                 if keep, let next { need += minimumHeight(next) }
                 if need > remaining() && !atTop() { newPage() }
                 y += atTop() ? 0 : before
-                pages[pages.count - 1].append(Fragment(item: index, lines: nil,
-                                                       rect: Rect(x: content.minX, y: y, width: content.width, height: height)))
+                place(Fragment(item: index, lines: nil, rect: Rect(x: content.minX, y: y, width: content.width, height: height)))
                 y += height + spaceAfter
             case let .text(block, indent, box, spaceBefore, spaceAfter, keep):
                 let m = textMetrics(block, indent: indent, box: box)
@@ -117,8 +124,8 @@ struct Paginator {
                     }
                     y += before
                     let h = (m.lines.isEmpty ? m.height : Paginator.height(m, first..<last)) + 2 * pad
-                    pages[pages.count - 1].append(Fragment(item: index, lines: m.lines.isEmpty ? nil : first..<last,
-                                                           rect: Rect(x: content.minX + indent, y: y, width: content.width - indent, height: h)))
+                    place(Fragment(item: index, lines: m.lines.isEmpty ? nil : first..<last,
+                                   rect: Rect(x: content.minX + indent, y: y, width: content.width - indent, height: h)))
                     y += h
                     first = last
                     if first < count { newPage() }
@@ -126,6 +133,7 @@ struct Paginator {
                 y += spaceAfter
             }
         }
+        for id in pendingAnchors { anchors[id] = pages.count - 1 }
         if pages.count > 1, pages[pages.count - 1].isEmpty { pages.removeLast() }
         return Pagination(pages: pages, anchors: anchors)
     }
