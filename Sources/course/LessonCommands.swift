@@ -47,7 +47,7 @@ struct LessonsCommand: ParsableCommand {
                 for mode in [RunMode.quick, .full] {
                     let state = try LessonCacheState.compute(lesson: lesson.target, mode: mode, lessonDirectory: lesson.directory,
                                                              packageRoot: ws.root, outputRoot: ws.outputRoot)
-                    line += state.status.rawValue.padding(toLength: mode == .quick ? 11 : 0, withPad: " ", startingAt: 0)
+                    line += mode == .quick ? state.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) : state.status.rawValue
                     for r in state.reasons { details.append("  \(mode.rawValue): \(r)") }
                     for s in state.steps where !s.isFresh { details.append("  \(mode.rawValue) · \(s.step): \(s.reasons.joined(separator: "; "))") }
                 }

@@ -88,10 +88,10 @@ struct LessonWorkspace {
         process.arguments = arguments + ["--root", root.path, "--output", outputRoot.path]
         process.currentDirectoryURL = root
         try process.run()
-        // `kill <course>` must not leave the lesson running on as an orphan: pass SIGTERM/SIGHUP on
-        // (Ctrl-C already reaches the whole process group). The lesson's writes are atomic, so
-        // stopping it anywhere leaves whole cache entries and files only.
-        let forwarders = [SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+        // Foundation starts the child in its own process group, so neither Ctrl-C nor `kill <course>`
+        // would reach it: pass SIGINT/SIGTERM/SIGHUP on rather than leave the lesson running as an
+        // orphan. Its writes are atomic, so stopping it anywhere leaves whole entries and files only.
+        let forwarders = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
@@ -104,6 +104,10 @@ struct LessonWorkspace {
         }
         process.waitUntilExit()
         forwarders.forEach { $0.cancel() }
+        if process.terminationReason == .uncaughtSignal {
+            throw CourseFailure(message: "\(lesson.target) was stopped by signal \(process.terminationStatus)",
+                                hint: "rerun it: finished cache entries are kept, nothing half-written was published")
+        }
         return process.terminationStatus
     }
 
