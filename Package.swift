@@ -29,7 +29,7 @@ let package = Package(
         // MARK: - Engine
         .target(name: "CNN", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "Datasets", dependencies: ["CNN", "CGzip", "CPNG", "CTurboJPEG"], swiftSettings: fastMath),
-        .target(name: "Checkpoint", dependencies: ["CNN", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Checkpoint", dependencies: ["CNN", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["README.md"]),
         .target(name: "Training", dependencies: ["CNN", "Datasets", "Checkpoint"], swiftSettings: fastMath),
         .target(name: "Zoo", dependencies: ["CNN"]),
         .target(name: "Analysis", dependencies: ["CNN"]),
@@ -58,10 +58,10 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "CNNTests", dependencies: ["CNN", "_TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"], exclude: ["Reference"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Zoo", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "_TestSupport"]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Analysis", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Zoo", "_TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),

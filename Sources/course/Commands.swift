@@ -4,5 +4,6 @@ import ArgumentParser
 enum Commands {
     static let all: [ParsableCommand.Type] = [
         MakeCommand.self, LessonsCommand.self, RunCommand.self, HandoutCommand.self, FiguresCommand.self, BookCommand.self,
+        SummaryCommand.self, Bench.self, WeightsCommand.self, GalleryCommand.self,
     ]
 }

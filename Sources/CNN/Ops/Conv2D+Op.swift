@@ -40,8 +40,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     if x.isMeta || weight.isMeta {
         return Tensor(meta: outShape).traced("conv2d", inputs, window: window, macs: macs, saved: 0)
     }
-    let geometry = ConvGeometry(n: n, c: c, h: w == 0 ? 0 : h, w: w, f: f, kh: kh, kw: kw, oh: oh, ow: ow,
-                                stride: stride, padding: padding, dilation: dilation, groups: groups)
+    let geometry = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding,
+                                dilation: dilation, groups: groups)
     let y = conv2dForward(x, weight: weight, bias: bias, geometry)
     return y.traced("conv2d", inputs, window: window, macs: macs, saved: 0)
         .recording("conv2d", inputs) { g, needs in
@@ -60,4 +60,20 @@ package struct ConvGeometry: Sendable {
     package let groups: Int
     package var channelsPerGroup: Int { c / groups }
     package var filtersPerGroup: Int { f / groups }
+
+    /// The geometry of `conv2d(x, weight, ...)` for x of shape `input` [N, C, H, W] and a weight of
+    /// shape [F, C/groups, KH, KW]. The caller has validated the shapes (as `conv2d` does).
+    package init(input: [Int], weight: [Int], stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                 dilation: (Int, Int) = (1, 1), groups: Int = 1) {
+        (n, c, h, w) = (input[0], input[1], input[2], input[3])
+        (f, kh, kw) = (weight[0], weight[2], weight[3])
+        oh = convolutionOutputSize(h, kernel: kh, stride: stride.0, padding: padding.0, dilation: dilation.0)
+        ow = convolutionOutputSize(w, kernel: kw, stride: stride.1, padding: padding.1, dilation: dilation.1)
+        self.stride = stride; self.padding = padding; self.dilation = dilation; self.groups = groups
+    }
+
+    /// A 1x1, stride-1, unpadded convolution is a plain matrix product per image: no im2col.
+    package var isPointwise: Bool {
+        kh == 1 && kw == 1 && stride == (1, 1) && padding == (0, 0)
+    }
 }

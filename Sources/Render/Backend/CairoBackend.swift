@@ -77,7 +77,11 @@ public final class CairoBackend: RenderBackend {
             record(.missingGlyph(s, text: String(Markup.plainText(block.markup).prefix(80)), location: location))
         }
         setSource(block.color)
-        guard let lines else { pango_cairo_show_layout(cr, layout); return }
+        // Cairo's current point survives save/restore, and Pango draws at the current point:
+        // start every text from a fresh path at the (translated) origin.
+        cairo_new_path(cr)
+        defer { cairo_new_path(cr) }
+        guard let lines else { cairo_move_to(cr, 0, 0); pango_cairo_show_layout(cr, layout); return }
         let iter = pango_layout_get_iter(layout)!
         defer { pango_layout_iter_free(iter) }
         var index = 0

@@ -81,7 +81,8 @@ public final class FixedAdvanceMeasurer: TextMeasurer {
         }
         let lh = size * (lineHeight + text.lineSpacing)
         let w = lines.map { width(of: $0, size: size) }.max() ?? 0
-        return TextMetrics(width: min(w, text.width ?? .infinity), height: Double(lines.count) * lh,
+        let boxWidth = text.alignment != .left && text.width != nil ? text.width! : min(w, text.width ?? .infinity)
+        return TextMetrics(width: boxWidth, height: Double(lines.count) * lh,
                            baseline: size * 0.95, lines: lines.indices.map { (Double($0) * lh, lh) })
     }
 }

@@ -92,7 +92,7 @@ public struct ContourPlot: Graphic {
                     let m = Point((s.0.x + s.1.x) / 2, (s.0.y + s.1.y) / 2)
                     let edge = min(m.x - plot.minX, plot.maxX - m.x, m.y - plot.minY, plot.maxY - m.y)
                     let near = taken.map { hypot($0.x - m.x, $0.y - m.y) }.min() ?? 200
-                    return min(edge, 30) + min(near, 80) + Double(i % 3)
+                    return min(edge, 45) * 1.5 + min(near, 70)
                 }
                 return score(s1) < score(s2)
             }!
@@ -103,7 +103,7 @@ public struct ContourPlot: Graphic {
             labels.append((mid, angle, Ticks.label(level, step: contourLevels.count > 1 ? contourLevels[1] - contourLevels[0] : nil)))
         }
         for (p, angle, s) in labels {
-            let t = TextBlock(plain: s, font: Font(.sans, size: 6.5), color: theme.ink)
+            let t = TextBlock(plain: s, font: Font(.sans, size: 7), color: theme.ink)
             let m = b.measurer.measure(t)
             // A small pad behind the label hides the line under it, as in printed contour maps.
             let pad = Rect(x: p.x - m.width / 2 - 1.5, y: p.y - m.height / 2, width: m.width + 3, height: m.height)

@@ -65,7 +65,7 @@ public struct SurfacePlot: Graphic {
             }
         }
         let corners = [(-1.0, -1.0), (1, -1), (1, 1), (-1, 1)]
-        let floor = corners.map { project(($0.0, $0.1, 0)) }
+        let floor = corners.map { project(($0.0, $0.1, -0.12)) }
         let allX = quads.flatMap { $0.pts.map(\.x) } + floor.map(\.x), allUp = quads.flatMap { $0.pts.map(\.up) } + floor.map(\.up) + [0.9 * cos(el)]
         guard let minX = allX.min(), let maxX = allX.max(), let minU = allUp.min(), let maxU = allUp.max() else { return }
         let scale = min(r.width / (maxX - minX), r.height / (maxU - minU)) * 0.96

@@ -60,7 +60,7 @@ public enum Ticks {
         if v == 0 { return "0" }
         let a = abs(v)
         for (p, s) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")] where a >= 1e4 && a >= p {
-            return trimmed(v / p, decimals: step.map { max(0, decimals(for: $0 / p)) } ?? 2) + s
+            return trimmed(v / p, decimals: step.map { max(0, decimals(for: $0 / p)) } ?? max(0, 2 - Int(floor(log10(a / p))))) + s
         }
         if a < 1e-4 { return String(format: "%.0e", v) }
         let d = step.map { decimals(for: $0) } ?? min(6, max(0, 3 - Int(floor(log10(a)))))

@@ -16,7 +16,7 @@ public struct ResidualBlockDiagram: Graphic {
     public var preferredSize: Size
 
     public init(title: String? = nil, mainPath: [String] = ["3×3 conv, 64", "BN, ReLU", "3×3 conv, 64", "BN"],
-                shortcut: Shortcut = .identity, inputLabel: String = "x", size: Size = Size(250, 300)) {
+                shortcut: Shortcut = .identity, inputLabel: String = "x", size: Size = Size(290, 280)) {
         self.title = title; self.mainPath = mainPath; self.shortcut = shortcut; self.inputLabel = inputLabel; self.preferredSize = size
     }
 
@@ -49,7 +49,7 @@ public struct ResidualBlockDiagram: Graphic {
         b.line(Point(cx - 5, plus.y), Point(cx + 5, plus.y), StrokeStyle(color: theme.axis, width: 1.2))
         b.line(Point(cx, plus.y - 5), Point(cx, plus.y + 5), StrokeStyle(color: theme.axis, width: 1.2))
         // The shortcut leaves x to the right, runs down, and enters ⊕ from the right.
-        let sx = min(r.maxX - 30, cx + boxW / 2 + 45)
+        let sx = min(r.maxX - 48, cx + boxW / 2 + 52)
         let shortcutColor = theme.color(1)
         var path = Path()
         path.move(to: split); path.line(to: Point(sx, split.y)); path.line(to: Point(sx, plus.y))
@@ -61,7 +61,7 @@ public struct ResidualBlockDiagram: Graphic {
                    at: Point(sx + 4, (split.y + plus.y) / 2), anchor: (0, 0.5))
         case .projection(let label):
             let mid = (split.y + plus.y) / 2
-            let box = drawBox(Markup.escape(label), kind: .conv, center: Point(sx, mid), size: Size(min(70, r.maxX - sx + 30), boxH * 1.6), on: b, font: Font(.sans, size: 7.5))
+            let box = drawBox(Markup.escape(label), kind: .conv, center: Point(sx, mid), size: Size(min(92, (r.maxX - sx) * 2 - 4), boxH * 1.3), on: b, font: Font(.sans, size: 7.5))
             var top = Path(); top.move(to: split); top.line(to: Point(sx, split.y))
             b.stroke(top, style: StrokeStyle(color: shortcutColor, width: 1.2))
             b.arrow(Point(sx, split.y), Point(sx, box.minY), color: shortcutColor, width: 1.2, head: 4.5)
@@ -85,7 +85,7 @@ public struct DenseBlockDiagram: Graphic {
     public var layers: Int
     public var preferredSize: Size
 
-    public init(title: String? = nil, inputChannels: Int = 64, growthRate: Int = 32, layers: Int = 4, size: Size = Size(440, 210)) {
+    public init(title: String? = nil, inputChannels: Int = 64, growthRate: Int = 32, layers: Int = 4, size: Size = Size(470, 220)) {
         precondition(layers >= 1, "DenseBlockDiagram: layers \(layers) must be at least 1")
         self.title = title; self.inputChannels = inputChannels; self.growthRate = growthRate; self.layers = layers; self.preferredSize = size
     }
@@ -94,7 +94,7 @@ public struct DenseBlockDiagram: Graphic {
         let r = diagramTitle(title, in: rect, on: b, theme: theme)
         let n = layers + 2 // input, H_1…H_L, transition
         let step = r.width / Double(n)
-        let boxW = min(66, step * 0.72), boxH = min(40, r.height * 0.24)
+        let boxW = min(78, step * 0.8), boxH = min(42, r.height * 0.25)
         let cy = r.maxY - boxH / 2 - 26
         var centers: [Point] = []
         for i in 0..<n {
@@ -102,7 +102,7 @@ public struct DenseBlockDiagram: Graphic {
             centers.append(c)
             let label: String, kind: BlockKind, channels: String
             if i == 0 { label = "<i>x</i><sub>0</sub>"; kind = .input; channels = "\(inputChannels) ch" }
-            else if i == n - 1 { label = "transition\n<span size=\"smaller\">1×1 conv, pool</span>"; kind = .pool; channels = "\(inputChannels + layers * growthRate) ch in" }
+            else if i == n - 1 { label = "transition\n<span size=\"smaller\">1×1 conv + pool</span>"; kind = .pool; channels = "\(inputChannels + layers * growthRate) ch in" }
             else { label = "<i>H</i><sub>\(i)</sub>\n<span size=\"smaller\">BN-ReLU-Conv</span>"; kind = .conv; channels = "in \(inputChannels + (i - 1) * growthRate) ch" }
             let box = drawBox(label, kind: kind, center: c, size: Size(boxW, boxH), on: b, font: Font(.sans, size: 8))
             b.text(TextBlock(plain: channels, font: Font(.sans, size: 7), color: theme.muted), at: Point(c.x, box.maxY + 3), anchor: (0.5, 0))
@@ -158,7 +158,7 @@ public struct InceptionModuleDiagram: Graphic {
         for (k, branch) in branches.enumerated() {
             let x = r.minX + colW * (Double(k) + 0.5)
             var below = Point(x, bottom.minY)
-            b.arrow(Point(bottom.midX + (x - r.midX) * 0.3, bottom.minY), Point(x, bottom.minY - span * 0.12), color: theme.axis, width: 0.8, head: 3.5)
+            b.line(Point(bottom.midX + (x - r.midX) * 0.3, bottom.minY), Point(x, bottom.minY - span * 0.12), StrokeStyle(color: theme.axis, width: 0.8))
             below = Point(x, bottom.minY - span * 0.12)
             for (j, (label, kind)) in branch.enumerated() {
                 let cy = bottom.minY - span * (branch.count == 1 ? 0.5 : (j == 0 ? 0.33 : 0.67))

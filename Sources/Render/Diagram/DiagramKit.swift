@@ -27,9 +27,8 @@ func drawBox(_ markup: String, kind: BlockKind, center: Point, size: Size, on b:
     let (fill, stroke) = kind.colors
     b.fill(.roundedRect(r, radius: 3.5), color: fill)
     b.stroke(.roundedRect(r, radius: 3.5), style: StrokeStyle(color: stroke, width: 0.9))
-    b.text(TextBlock(markup: markup, font: font, color: Color(hex: 0x1A1A1A), width: size.width - 6, alignment: .center),
-           at: center, anchor: (0.5, 0.5))
-    // The wrap width makes the layout box `size.width - 6` wide, so anchor x 0.5 centres it.
+    let t = TextBlock(markup: markup, font: font, color: Color(hex: 0x1A1A1A), width: size.width - 6, alignment: .center)
+    b.drawText(t, at: Point(r.minX + 3, center.y - b.measurer.measure(t).height / 2), angle: 0, lines: nil)
     return r
 }
 

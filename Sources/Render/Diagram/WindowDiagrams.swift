@@ -98,7 +98,7 @@ public struct LRNWindowDiagram: Graphic {
         var brace = Path(); brace.move(to: Point(x0, by + 4)); brace.line(to: Point(x0, by)); brace.line(to: Point(x1, by)); brace.line(to: Point(x1, by + 4))
         b.stroke(brace, style: StrokeStyle(color: theme.color(0), width: 1))
         b.text(TextBlock(plain: "window n = \(size) around channel \(focus)", font: Font(.sans, size: 8), color: theme.color(0)), at: Point((x0 + x1) / 2, by - 2), anchor: (0.5, 1))
-        let formula = "<i>b</i><sub>i</sub> = <i>a</i><sub>i</sub> / (<i>k</i> + <i>α</i> Σ<sub>j</sub> <i>a</i><sub>j</sub><sup>2</sup>)<sup><i>β</i></sup>,   "
+        let formula = "<i>b</i><sub>i</sub> = <i>a</i><sub>i</sub> / (<i>k</i> + <i>α</i> Σ<sub>j</sub> <i>a</i><sub>j</sub><sup>2</sup>)<sup><i>β</i></sup>\n"
             + "<i>j</i> = max(0, <i>i</i>−<i>n</i>/2) … min(<i>N</i>−1, <i>i</i>+<i>n</i>/2);   here <i>i</i> = \(focus): <i>j</i> = \(window.lowerBound) … \(window.upperBound)"
         b.text(TextBlock(markup: formula, font: Font(.serif, size: 9), color: theme.ink, width: r.width, alignment: .center), at: Point(r.minX, r.maxY - formulaH + 8))
     }

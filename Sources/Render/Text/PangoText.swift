@@ -148,7 +148,9 @@ public final class PangoMeasurer: TextMeasurer {
             return TextMetrics(width: 0, height: text.font.size * 1.2, baseline: text.font.size, lines: [(0, text.font.size * 1.2)])
         }
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        let m = PangoTextEngine.metrics(layout)
+        var m = PangoTextEngine.metrics(layout)
+        // Centred or right-aligned text with a wrap width occupies the whole width (anchors rely on it).
+        if let w = text.width, text.alignment != .left { m.width = w }
         cache[text] = m
         return m
     }

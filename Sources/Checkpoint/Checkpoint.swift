@@ -1,1 +1,0 @@
-// The Checkpoint module; see docs/ARCHITECTURE.md.

@@ -1,1 +1,0 @@
-// The Zoo module; see docs/ARCHITECTURE.md.
