@@ -73,7 +73,7 @@ let package = Package(
 
 // MARK: - Lessons
 // One executable target per folder under Lessons/, named in kebab case (`l01-lrn`).
-let lessons: [String] = ["L01-LRN"]
+let lessons: [String] = ["L01-LRN", "L02-LeNet-AlexNet", "L03-VGG"]
 let lessonDependencies: [Target.Dependency] = [
     "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint",
 ]
