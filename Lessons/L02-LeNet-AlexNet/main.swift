@@ -86,8 +86,8 @@ func lenet5(activation: String) -> Module {
         Linear(inputFeatures: 120, outputFeatures: 84), act(),
         Linear(inputFeatures: 84, outputFeatures: 10))
 }
-let train = try fashionTensors(.train, count: nb.isQuick ? 2048 : 20000)
-let test = try fashionTensors(.test, count: nb.isQuick ? 1000 : 10000)
+let train = try fashionTensors(.train, count: nb.isQuick ? 1024 : 12000)
+let test = try fashionTensors(.test, count: nb.isQuick ? 500 : 5000)
 nb.show("training / test images", [train.labels.count, test.labels.count])
 
 var gradientRows: [[any CustomStringConvertible]] = []
@@ -112,7 +112,7 @@ nb.show("conv1 / fc3 gradient, ReLU", gradientNorms["ReLU"]![0] / gradientNorms[
 
 //: 接着按 AlexNet 的训练配置训练两种网络：带动量的 SGD（讲义的形式 $v^{t+1} = \mu v^t - \alpha \nabla_W L$，$W^{t+1} = W^t + v^{t+1}$，动量因子 $\mu = 0.9$），学习率 0.01，权重衰减 $5 \times 10^{-4}$，批量大小 128。训练代码见 `LessonSupport.swift` 中的 `trainRecipe`：每一步记录这一批的训练误差。快速模式只用一小部分数据训练少量步数，完整模式训练几个周期。
 //:en Next, train both networks with AlexNet's configuration: SGD with momentum (the slide's form $v^{t+1} = \mu v^t - \alpha \nabla_W L$, $W^{t+1} = W^t + v^{t+1}$, momentum $\mu = 0.9$), learning rate 0.01, weight decay $5 \times 10^{-4}$, batch size 128. The training code is `trainRecipe` in `LessonSupport.swift`: every step records the training error of its batch. Quick mode trains a few steps on a small subset; full mode trains a few epochs.
-let activationEpochs = nb.isQuick ? 4 : 5
+let activationEpochs = nb.isQuick ? 3 : 4
 let activationRuns = try nb.cached("tanh-vs-relu", activationEpochs, train.labels.count, after: []) {
     ["tanh", "ReLU"].map { activation -> TrainingRun in
         Random.seed(nb.seed)
@@ -120,7 +120,7 @@ let activationRuns = try nb.cached("tanh-vs-relu", activationEpochs, train.label
                            epochs: activationEpochs, learningRate: 0.01, seed: nb.seed &+ 7)
     }
 }
-let window = nb.isQuick ? 4 : 20
+let window = nb.isQuick ? 2 : 15
 nb.figure(LineChart(xLabel: "step", yLabel: "training error (batch, windowed)",
                     series: activationRuns.map { run in
                         let y = windowMeans(run.stepError, width: window)
@@ -139,7 +139,7 @@ let stepsTanh = stepsToReach(target, in: activationRuns[0].stepError, width: win
 let stepsReLU = stepsToReach(target, in: activationRuns[1].stepError, width: window)
 nb.table(header: ["activation", "train error per epoch", "test error per epoch", "steps to target"],
          rows: zip(activationRuns, [stepsTanh, stepsReLU]).map { run, steps in
-             [run.name, run.trainError, run.testError, steps.map(String.init) ?? "not reached"] as [any CustomStringConvertible]
+             [run.name, run.trainError, run.testError, steps.map { String($0) } ?? "not reached"] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "tanh 与 ReLU：每个周期末的误差与到达目标所需步数",
                             en: "tanh and ReLU: errors at the end of each epoch and steps to the target"))
@@ -268,14 +268,17 @@ func smallAlexNet(poolKernel: Int, dropout: Float) -> Module {
     return Sequential(features, Dropout(probability: dropout), Linear(inputFeatures: flat, outputFeatures: 128), ReLU(),
                       Dropout(probability: dropout), Linear(inputFeatures: 128, outputFeatures: 10))
 }
-let gapImages = nb.isQuick ? 512 : 3000, gapEpochs = nb.isQuick ? 3 : 12
+let gapImages = nb.isQuick ? 384 : 2000, gapEpochs = nb.isQuick ? 2 : 10
 let gapRuns = try nb.cached("dropout-pooling-gap", gapImages, gapEpochs, after: []) {
     let small = (images: Tensor(shape: [gapImages, 1, 28, 28], values: Array(train.images.scalars[0..<(gapImages * 784)])),
                  labels: Array(train.labels[0..<gapImages]))
+    let testCount = min(2000, test.labels.count)
+    let testSmall = (images: Tensor(shape: [testCount, 1, 28, 28], values: Array(test.images.scalars[0..<(testCount * 784)])),
+                     labels: Array(test.labels[0..<testCount]))
     return [(3, Float(0)), (3, Float(0.5)), (2, Float(0)), (2, Float(0.5))].map { pool, p -> TrainingRun in
         Random.seed(nb.seed)
         return trainRecipe("pool \(pool)×\(pool)/2, dropout \(p)", smallAlexNet(poolKernel: pool, dropout: p),
-                           train: small, test: test, epochs: gapEpochs, learningRate: 0.01, seed: nb.seed &+ 11)
+                           train: small, test: testSmall, epochs: gapEpochs, learningRate: 0.01, seed: nb.seed &+ 11)
     }
 }
 nb.table(header: ["configuration", "params", "train error", "test error", "gap"],
@@ -311,12 +314,12 @@ nb.table(header: ["setting", "value"],
 //: ## 小结
 //:en ## Summary
 
-//: - LeNet-5 的参数主要在全连接层，计算主要在卷积层；AlexNet 也是如此，只是规模大了上千倍。
+//: - LeNet-5 的参数主要在全连接层，计算主要在卷积层；AlexNet 也是如此，只是规模大得多。
 //: - ReLU 的导数在正半轴恒为 1，不会像 tanh 那样一层层缩小梯度，训练更快。
 //: - AlexNet 第一层的 MACs 按 $11 \times 11 \times 3 \times 55 \times 55 \times 96$ 计算，与引擎的统计完全一致。
 //: - 双塔结构就是 `groups = 2` 的分组卷积，权重和 MACs 减半。
 //: - Dropout 缩小训练误差与测试误差之差；重叠池化不改变输出尺寸。
-//:en - LeNet-5's parameters sit mostly in the fully connected layers and its computation in the conv layers; so do AlexNet's, at a thousand times the scale.
+//:en - LeNet-5's parameters sit mostly in the fully connected layers and its computation in the conv layers; so do AlexNet's, at a far larger scale.
 //:en - ReLU's derivative is 1 on the positive half-axis, so it does not shrink the gradient layer after layer as tanh does, and it trains faster.
 //:en - The MACs of AlexNet's first layer, $11 \times 11 \times 3 \times 55 \times 55 \times 96$, agree exactly with the engine's count.
 //:en - The two towers are a grouped convolution with `groups = 2`: weights and MACs are halved.

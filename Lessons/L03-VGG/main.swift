@@ -93,7 +93,7 @@ for (label, count, kernel) in [("2 × 3×3", 2, 3), ("1 × 5×5", 1, 5), ("3 × 
     let s = try Analysis.summarize(stackOf(count, kernel: kernel), input: [1, C, side, side])
     let weights = s.total.parameters, macs = s.total.macs
     coefficients[label] = weights / (C * C)
-    designRows.append([label, s.layers.last!.receptiveField.size, weights, "\(weights / (C * C)) C²", macs,
+    designRows.append([label, s.layers.last { $0.type == "Conv2D" }!.receptiveField.size, weights, "\(weights / (C * C)) C²", macs,
                        "\(macs / (C * C * side * side)) C²HW"])
 }
 nb.table(header: ["design", "receptive field", "weights", "= ", "MACs", "= "], rows: designRows,
@@ -142,7 +142,7 @@ func classifier(_ body: Sequential) -> Sequential {
 for stacked in [true, false] {
     let s = try Analysis.summarize(body(stacked: stacked), input: [1, 1, 28, 28])
     nb.show(stacked ? "3x3 stack: receptive field at the centre output" : "7x7: receptive field at the centre output",
-            s.layers.last!.receptiveField.size)
+            s.layers.last { $0.type == "Conv2D" }!.receptiveField.size)
 }
 //> 3x3 stack: receptive field at the centre output: 20
 //> 7x7: receptive field at the centre output: 20
@@ -168,10 +168,10 @@ struct Comparison: Codable {
     var fieldsTrained: [[Double]]
     var macs: [Int]
 }
-let trainCount = nb.isQuick ? 1024 : 8000, epochs = nb.isQuick ? 1 : 3
+let trainCount = nb.isQuick ? 768 : 8000, epochs = nb.isQuick ? 1 : 3
 let comparison = try nb.cached("stack-vs-large", trainCount, epochs, after: []) { () -> Comparison in
     let train = try fashionTensors(.train, count: trainCount)
-    let test = try fashionTensors(.test, count: nb.isQuick ? 500 : 5000)
+    let test = try fashionTensors(.test, count: nb.isQuick ? 300 : 4000)
     let probe = Tensor(shape: [16, 1, 28, 28], values: Array(test.images.scalars[0..<(16 * 784)]))
     var result = Comparison(runs: [], fieldsAtInit: [], fieldsTrained: [], macs: [])
     for stacked in [true, false] {
@@ -206,8 +206,8 @@ nb.table(header: ["design", "mass within ±3 px, init", "mass within ±3 px, tra
          },
          caption: Bilingual(zh: "有效感受野集中在中心的程度", en: "How concentrated the effective receptive fields are"))
 
-//: 两者的理论感受野都是 20 个像素，但梯度集中在中心，越往边缘越弱，近似高斯形状（Luo 等，2016）；上表给出了中心 7x7 区域所占的比例。训练后的形状由数据决定。下表是训练结果：
-//:en Both have a theoretical receptive field of 20 pixels, yet the gradient concentrates at the centre and fades towards the border, roughly like a Gaussian (Luo et al., 2016); the table above gives the share of the central 7x7 region. After training, the shape depends on the data. The training results:
+//: 两者的理论感受野相同（见上面的输出），但梯度集中在中心，越往边缘越弱，近似高斯形状（Luo 等，2016）；上表给出了中心 7x7 区域所占的比例。训练后的形状由数据决定。下表是训练结果：
+//:en Both have the same theoretical receptive field (printed above), yet the gradient concentrates at the centre and fades towards the border, roughly like a Gaussian (Luo et al., 2016); the table above gives the share of the central 7x7 region. After training, the shape depends on the data. The training results:
 nb.table(header: ["design", "params", "MACs", "train error", "test error", "seconds"],
          rows: zip(comparison.runs, comparison.macs).map { run, macs in
              [run.name, run.parameters, macs, run.trainError.last!, run.testError.last!, run.seconds] as [any CustomStringConvertible]
@@ -237,22 +237,22 @@ nb.figure(LineChart(xLabel: "step", yLabel: "training loss",
           caption: Bilingual(zh: "监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）",
                              en: "The monitored loss and where ReduceLROnPlateau lowers the rate (vertical lines)"))
 nb.figure(LineChart(xLabel: "step", yLabel: "learning rate", yScale: .log,
-                    series: [.init("rate", x: plateau.rates.indices.map(Double.init), y: plateau.rates.map(Double.init))],
+                    series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map(Double.init))],
                     legend: .none, size: Size(420, 160)),
           name: "fig-03-plateau-rate",
           caption: Bilingual(zh: "模拟得到的学习率（对数坐标）", en: "The simulated learning rate (log scale)"))
 
-//: 噪声大的逐步损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，每过 11 步就降一次学习率。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
-//:en A noisy per-step loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops every 11 steps. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
+//: 噪声大的逐步损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 步没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
+//:en A noisy per-step loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 steps pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
 
 //: ## 小结
 //:en ## Summary
 
-//: - 感受野按 $l_k = l_{k-1} + (f_k - 1) \prod_{i<k} s_i$ 逐层增长；VGG-16 的 conv5_3 为 196，pool5 为 212。
+//: - 感受野按 $l_k = l_{k-1} + (f_k - 1) \prod_{i<k} s_i$ 逐层增长；VGG-16 的 conv5_3 与 pool5 的值见第 2 节的表。
 //: - $n$ 个 3x3 卷积与一个 $(2n+1) \times (2n+1)$ 卷积感受野相同，权重 $18C^2$ 对 $25C^2$、$27C^2$ 对 $49C^2$，MACs 同比例。
 //: - 有效感受野集中在中心，比理论感受野小得多。
 //: - 验证指标停滞时把学习率乘以 0.1：ReduceLROnPlateau。
-//:en - The receptive field grows layer by layer as $l_k = l_{k-1} + (f_k - 1) \prod_{i<k} s_i$; in VGG-16 it is 196 at conv5_3 and 212 at pool5.
+//:en - The receptive field grows layer by layer as $l_k = l_{k-1} + (f_k - 1) \prod_{i<k} s_i$; VGG-16's values at conv5_3 and pool5 are in the table of Section 2.
 //:en - $n$ 3x3 convolutions see as far as one $(2n+1) \times (2n+1)$ convolution, with $18C^2$ against $25C^2$ and $27C^2$ against $49C^2$ weights, and MACs in the same proportion.
 //:en - The effective receptive field concentrates at the centre and is much smaller than the theoretical one.
 //:en - Multiply the rate by 0.1 when the validation metric stalls: ReduceLROnPlateau.
