@@ -147,8 +147,8 @@ nb.show("target training error", target)
 if let t = stepsTanh, let r = stepsReLU { nb.show("speed-up of ReLU (steps tanh / steps ReLU)", Double(t) / Double(r)) }
 else { nb.show("speed-up of ReLU", "tanh did not reach the target within the run") }
 
-//: 在我们的 LeNet-5 上，这个倍数小于论文报告的 6 倍：网络只有 5 层，而且 PyTorch 默认初始化让 tanh 的输入大多落在接近线性的区域。梯度范数表给出了原因的方向：tanh 网络前面几层得到的梯度更小，而层数越多，这个差距被乘得越大。
-//:en On our LeNet-5 the factor is smaller than the paper's six: the network has only 5 layers, and PyTorch's default initialisation keeps most tanh inputs in the nearly linear range. The gradient-norm table shows the direction of the cause: the early layers of the tanh network receive smaller gradients, and the more layers there are, the more this gap is multiplied.
+//: 把这个倍数与论文报告的 6 倍（4 层 CNN，CIFAR-10）比较时要注意：我们的网络只有 5 层，而且梯度范数表显示，在 PyTorch 默认初始化下 tanh 的输入很小，tanh 几乎是线性的，初始化时 tanh 网络前面几层的梯度并不比 ReLU 网络小。梯度消失出现在 tanh 饱和之后：$|x|$ 变大时 $1 - \tanh^2(x)$ 趋于 0，层数越多，这些小因子相乘得越多。
+//:en Compare this factor with the paper's six (a 4-layer CNN on CIFAR-10) with care: our network has only 5 layers, and the gradient-norm table shows that under PyTorch's default initialisation the tanh inputs are small, tanh is almost linear, and at initialisation the early layers of the tanh network do not receive smaller gradients than the ReLU network's. Vanishing gradients set in once tanh saturates: as $|x|$ grows, $1 - \tanh^2(x)$ goes to 0, and the more layers, the more such small factors are multiplied.
 
 //: ## AlexNet 第一层的 MACs
 //:en ## MACs of AlexNet's first layer
@@ -307,7 +307,7 @@ nb.figure(LineChart(xLabel: "epoch", yLabel: "test error − training error",
 let recipe = SGD(model: lenet, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4, form: .slide)
 nb.table(header: ["setting", "value"],
          rows: [["batch size", 128], ["initial learning rate", recipe.learningRate], ["momentum μ", recipe.momentum],
-                ["weight decay", recipe.weightDecay], ["update", "v ← μv − α∇L, W ← W + v (\(recipe.form.rawValue))"],
+                ["weight decay", recipe.groups[0].weightDecay], ["update", "v ← μv − α∇L, W ← W + v (\(recipe.form.rawValue))"],
                 ["dropout (FC, not the last)", 0.5]],
          caption: Bilingual(zh: "AlexNet 的训练配置", en: "AlexNet's training configuration"))
 

@@ -215,8 +215,8 @@ nb.table(header: ["design", "params", "MACs", "train error", "test error", "seco
          caption: Bilingual(zh: "Fashion-MNIST 上的 3x3 堆叠与 7x7（相同训练配置）",
                             en: "3x3 stack against 7x7 on Fashion-MNIST (same training configuration)"))
 
-//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。完整模式下，参数更少的 3x3 堆叠通常得到相近或更低的误差；它的 MACs 却不一定更少，因为这里第一段从 1 个通道开始，堆叠中后两层是 $8 \to 8$ 的卷积，而 7x7 只有一层 $1 \to 8$。
-//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). In full mode, the 3x3 stack, with fewer parameters, usually reaches a similar or lower error; its MACs are not necessarily fewer, because the first stage starts from 1 channel: the stack's next two layers are $8 \to 8$ convolutions, while the 7x7 design has a single $1 \to 8$ layer.
+//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。
+//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3.
 
 //: ## 学习率：ReduceLROnPlateau
 //:en ## Learning rate: ReduceLROnPlateau
