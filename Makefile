@@ -41,6 +41,8 @@ paper: deps build
 lessons: build
 	$(COURSE) run --all
 
+# Handouts weave the last run of each lesson; a lesson whose source changed since is rerun
+# through the cache first (prose edits rerun no experiment).
 handouts: build
 	$(COURSE) handout --all --lang all
 
@@ -56,11 +58,14 @@ gallery: build
 bench: build
 	$(COURSE) bench --json
 
+# Rewrites the //> outputs of every lesson from a quick run; the run that rewrites fails once.
 record: build
 	RECORD=1 $(SWIFT) test -c $(CONFIG) --disable-testable-imports --filter LessonTests || true
 
+# make lesson L=L01 [ARGS="--quick --force --seed 3"]
 lesson: build
-	$(COURSE) run $(L)
+	@if [ -z "$(L)" ]; then echo "usage: make lesson L=<lesson> (see: $(COURSE) lessons)"; exit 2; fi
+	$(COURSE) run $(L) $(ARGS)
 
 clean:
 	rm -rf .build Output/cache Output/figures Output/handouts Output/grades Output/*.pdf Output/*.json

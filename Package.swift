@@ -38,12 +38,14 @@ let package = Package(
         // MARK: - Course machinery
         .target(name: "Render", dependencies: ["CCairoPango"]),
         .target(name: "Notebook"),
+        // Notebook -> Render adapter: weaves a lesson's source and transcript into handouts.
+        .target(name: "Weave", dependencies: ["Notebook", "Render"], exclude: ["README.md"]),
         .target(name: "Grader", dependencies: [
             "CNN", "Zoo", "Analysis", "Training", "Render",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "course", dependencies: [
-            "CNN", "Datasets", "Checkpoint", "Training", "Zoo", "Analysis", "Render", "Notebook", "Grader", "Inference",
+            "CNN", "Datasets", "Checkpoint", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Grader", "Inference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -66,14 +68,16 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "GraderTests", dependencies: ["Grader", "_TestSupport"]),
+        // Runs the lesson executables (built by `swift build -c release` first) and weaves their handouts.
+        .testTarget(name: "LessonTests", dependencies: ["Notebook", "Render", "Weave"]),
     ]
 )
 
 // MARK: - Lessons
 // One executable target per folder under Lessons/, named in kebab case (`l01-lrn`).
-let lessons: [String] = []
+let lessons: [String] = ["L01-LRN", "L02-LeNet-AlexNet", "L03-VGG"]
 let lessonDependencies: [Target.Dependency] = [
-    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Checkpoint",
+    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint",
 ]
 package.targets.append(contentsOf: lessons.map {
     .executableTarget(name: $0.lowercased(), dependencies: lessonDependencies, path: "Lessons/\($0)", swiftSettings: fastMath)

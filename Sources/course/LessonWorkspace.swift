@@ -1,0 +1,199 @@
+// Where lessons, their binaries and their outputs live, and the operations the lesson commands
+// share: find a lesson, run its executable, weave its handouts, publish its figures, write the book.
+import Foundation
+import Notebook
+import Render
+import Weave
+
+/// A lesson folder and its executable target.
+struct LessonEntry: Sendable {
+    /// Folder name under Lessons/ (`L01-LRN`).
+    var folder: String
+    /// Executable target, the folder name lowercased (`l01-lrn`); also the notebook's name.
+    var target: String
+    var directory: URL
+    var mainFile: URL { directory.appendingPathComponent("main.swift") }
+}
+
+/// A command-line failure with a hint line.
+struct CourseFailure: Error, CustomStringConvertible {
+    var message: String
+    var hint: String?
+    var description: String { message + (hint.map { "\nhint: \($0)" } ?? "") }
+}
+
+/// The package being worked on: its root, lessons, binaries and Output/.
+struct LessonWorkspace {
+    var root: URL
+    var buildDirectory: URL
+    var outputRoot: URL
+    var lessons: [LessonEntry]
+
+    /// Finds the package root from the current directory and the lesson binaries next to `course`.
+    init(buildDirectory: String? = nil, output: String? = nil) throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let root = SourceTree.packageRoot(startingAt: cwd) else {
+            throw CourseFailure(message: "no Package.swift in \(cwd.path) or above", hint: "run course inside the course kit's folder")
+        }
+        self.root = root
+        if let buildDirectory {
+            self.buildDirectory = URL(fileURLWithPath: buildDirectory, isDirectory: true)
+        } else {
+            let me = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+            self.buildDirectory = me.resolvingSymlinksInPath().deletingLastPathComponent()
+        }
+        outputRoot = output.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? root.appendingPathComponent("Output", isDirectory: true)
+        let folder = root.appendingPathComponent("Lessons", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        lessons = names.sorted().compactMap { name in
+            let dir = folder.appendingPathComponent(name, isDirectory: true)
+            guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("main.swift").path) else { return nil }
+            return LessonEntry(folder: name, target: name.lowercased(), directory: dir)
+        }
+    }
+
+    /// The lesson named by `query`: folder or target name (any case), or a unique prefix (`L01`, `l01`).
+    func lesson(_ query: String) throws -> LessonEntry {
+        let q = query.lowercased()
+        if let exact = lessons.first(where: { $0.target == q }) { return exact }
+        let matches = lessons.filter { $0.target.hasPrefix(q) || $0.target.hasPrefix("l" + q) }
+        if matches.count == 1 { return matches[0] }
+        let known = lessons.map(\.folder).joined(separator: ", ")
+        throw CourseFailure(message: matches.isEmpty ? "no lesson '\(query)' (lessons: \(known.isEmpty ? "none" : known))"
+                                                     : "'\(query)' matches several lessons: \(matches.map(\.folder).joined(separator: ", "))",
+                            hint: "`course lessons` lists them")
+    }
+
+    func binary(_ lesson: LessonEntry) throws -> URL {
+        let url = buildDirectory.appendingPathComponent(lesson.target)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw CourseFailure(message: "lesson executable \(url.path) not found", hint: "build it with `swift build -c release` (or `make`)")
+        }
+        return url
+    }
+
+    func transcriptURL(_ lesson: LessonEntry) -> URL {
+        outputRoot.appendingPathComponent("\(lesson.target)/transcript.json")
+    }
+
+    func handoutURL(_ lesson: LessonEntry, _ language: Language) -> URL {
+        outputRoot.appendingPathComponent("handouts/\(lesson.target).\(language.rawValue).pdf")
+    }
+
+    /// Runs a lesson executable with `arguments`; stdout and stderr pass through.
+    /// - Returns: the exit status.
+    func run(_ lesson: LessonEntry, arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = try binary(lesson)
+        process.arguments = arguments + ["--root", root.path, "--output", outputRoot.path]
+        process.currentDirectoryURL = root
+        try process.run()
+        // Foundation starts the child in its own process group, so neither Ctrl-C nor `kill <course>`
+        // would reach it: pass SIGINT/SIGTERM/SIGHUP on rather than leave the lesson running as an
+        // orphan. Its writes are atomic, so stopping it anywhere leaves whole entries and files only.
+        let forwarders = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                kill(process.processIdentifier, sig)
+                process.waitUntilExit()
+                exit(128 + sig)
+            }
+            source.resume()
+            return source
+        }
+        process.waitUntilExit()
+        forwarders.forEach { $0.cancel() }
+        if process.terminationReason == .uncaughtSignal {
+            throw CourseFailure(message: "\(lesson.target) was stopped by signal \(process.terminationStatus)",
+                                hint: "rerun it: finished cache entries are kept, nothing half-written was published")
+        }
+        return process.terminationStatus
+    }
+
+    /// The last run's transcript, checked against the current main.swift: outputs are placed by
+    /// line number, so a transcript made from another version of the file would put them in the
+    /// wrong places.
+    func currentTranscript(_ lesson: LessonEntry) throws -> (Transcript, LessonSource)? {
+        let url = transcriptURL(lesson)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let transcript = try Transcript.read(from: url)
+        let text = try String(contentsOf: lesson.mainFile, encoding: .utf8)
+        let recorded = transcript.sources.first { $0.path.hasSuffix("/main.swift") || $0.path == "main.swift" }
+        guard recorded?.textSHA256 == SHA256.hex(of: text) else { return nil }
+        return (transcript, try LessonSource(text: text, fileName: "main.swift"))
+    }
+
+    /// The transcript for weaving: the last run's if it matches main.swift, else the lesson is run
+    /// again (quietly, through the cache: prose edits rerun no experiment) when its binary is at
+    /// least as new as the source.
+    func transcriptForWeaving(_ lesson: LessonEntry, mode: RunMode?) throws -> (Transcript, LessonSource) {
+        if let current = try currentTranscript(lesson), mode == nil || current.0.mode == mode { return current }
+        let binaryDate = (try? FileManager.default.attributesOfItem(atPath: try binary(lesson).path)[.modificationDate] as? Date) ?? .distantPast
+        let sourceDate = (try? FileManager.default.attributesOfItem(atPath: lesson.mainFile.path)[.modificationDate] as? Date) ?? .distantFuture
+        guard binaryDate >= sourceDate else {
+            throw CourseFailure(message: "\(lesson.folder)/main.swift changed since its executable was built",
+                                hint: "`make handouts` rebuilds and reruns it through the cache")
+        }
+        print("  \(lesson.target): no transcript for the current source; running it through the cache")
+        let status = try run(lesson, arguments: ["--quiet"] + (mode == .quick ? ["--quick"] : []))
+        guard status == 0 else { throw CourseFailure(message: "\(lesson.target) exited with status \(status)", hint: nil) }
+        guard let fresh = try currentTranscript(lesson) else {
+            throw CourseFailure(message: "\(lesson.target) ran but its transcript does not match main.swift", hint: "rebuild with `swift build -c release`")
+        }
+        return fresh
+    }
+
+    /// `git rev-parse --short HEAD` in the package root, nil if git or the repository is missing.
+    func gitCommit() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", root.path, "rev-parse", "--short", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return commit.isEmpty ? nil : commit
+    }
+
+    /// Weaves and writes one lesson's handouts in `languages`; returns the files written.
+    func writeHandouts(_ lesson: LessonEntry, languages: [Language], mode: RunMode?, commit: String?) throws -> [URL] {
+        let (transcript, source) = try transcriptForWeaving(lesson, mode: mode)
+        return try languages.map { language in
+            let handout = Weaver.weave(source: source, transcript: transcript, language: language, gitCommit: commit)
+            let url = handoutURL(lesson, language)
+            try HandoutDocument.write(handout, to: url, outputRoot: outputRoot)
+            return url
+        }
+    }
+
+    /// Writes Output/handouts/course.<lang>.pdf for every lesson that has a transcript.
+    func writeBook(languages: [Language], mode: RunMode?, commit: String?) throws -> [URL] {
+        let woven = try lessons.map { try transcriptForWeaving($0, mode: mode) }
+        return try languages.map { language in
+            let handouts = woven.map { Weaver.weave(source: $0.1, transcript: $0.0, language: language, gitCommit: commit) }
+            let url = outputRoot.appendingPathComponent("handouts/course.\(language.rawValue).pdf")
+            try HandoutDocument.writeBook(handouts, to: url, outputRoot: outputRoot)
+            return url
+        }
+    }
+
+    /// Publishes every lesson's figures to Output/figures/<lesson>/.
+    func publishFigures() throws -> [FigurePublisher.Published] {
+        try lessons.flatMap { lesson -> [FigurePublisher.Published] in
+            let url = transcriptURL(lesson)
+            guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+            return try FigurePublisher.publish(try Transcript.read(from: url), outputRoot: outputRoot)
+        }
+    }
+
+    /// A path relative to the package root, for printing.
+    func relative(_ url: URL) -> String {
+        let r = root.standardizedFileURL.path + "/", p = url.standardizedFileURL.path
+        return p.hasPrefix(r) ? String(p.dropFirst(r.count)) : p
+    }
+}
