@@ -23,17 +23,21 @@ Random.seed(nb.seed)
 
 //: 输入中物体的位置和大小各不相同，很难事先选定合适的卷积核大小。Inception 模块把几种卷积核并排放在一起，输出在通道维上拼接（concat）。朴素版本（naive，图左）直接在输入上做 3x3 和 5x5 卷积，而且池化分支把输入的全部通道原样送到输出，通道数逐层膨胀；维度下降版本（图右）在 3x3、5x5 之前先用 1x1 卷积把通道数降下来，并在池化之后用 1x1 卷积做投影。通道数取 GoogLeNet 的 inception (3a)。
 //:en Objects appear at different positions and sizes, so a single right kernel size is hard to choose in advance. The inception module puts several kernels side by side and concatenates their outputs along the channel axis. The naive version (left) applies 3x3 and 5x5 convolutions straight to the input, and its pooling branch passes all input channels through, so the width grows from module to module; the version with dimension reduction (right) first shrinks the channels with 1x1 convolutions before the 3x3 and 5x5 ones and projects the pooled input with a 1x1 convolution. The channel counts are those of GoogLeNet's inception (3a).
+//- fold figure: InceptionModuleDiagram (a) naive, (b) bottleneck
 let c3a = (c1: 64, c3: 128, c5: 32, pool: 32, r3: 96, r5: 16)
 nb.figure(SideBySide(panels: [InceptionModuleDiagram(title: "(a) naive", variant: .naive, channels: c3a),
                               InceptionModuleDiagram(title: "(b) 1×1 reductions", variant: .bottleneck, channels: c3a)]),
           name: "fig-04-inception-modules",
           caption: Bilingual(zh: "Inception 模块：(a) 朴素版本；(b) 维度下降版本（GoogLeNet 的 3a，输入 192 通道）",
                              en: "The inception module: (a) naive; (b) with dimension reduction (GoogLeNet's 3a, 192 input channels)"))
+//- show
 let naive3a = InceptionModule(naiveInputChannels: 192, ch1x1: 64, ch3x3: 128, ch5x5: 32)
-let reduced3a = InceptionModule(inputChannels: 192, ch1x1: 64, ch3x3reduce: 96, ch3x3: 128, ch5x5reduce: 16,
-                                ch5x5: 32, poolProjection: 32, style: .original)
+let reduced3a = InceptionModule(inputChannels: 192, ch1x1: 64, ch3x3reduce: 96, ch3x3: 128,
+                                ch5x5reduce: 16, ch5x5: 32, poolProjection: 32,
+                                style: .original)
 let s3aNaive = try Analysis.summarize(naive3a, input: [1, 192, 28, 28])
 let s3aReduced = try Analysis.summarize(reduced3a, input: [1, 192, 28, 28])
+//- fold table
 nb.table(header: ["module (3a, 28×28×192)", "output channels", "weights", "MACs"],
          rows: [["(a) naive", naive3a.outputChannels, grouped(s3aNaive.total.parameters), grouped(s3aNaive.total.macs)],
                 ["(b) 1×1 reductions", reduced3a.outputChannels, grouped(s3aReduced.total.parameters),
@@ -50,9 +54,12 @@ nb.table(header: ["module (3a, 28×28×192)", "output channels", "weights", "MAC
 //:en The lecture's question: the input is $i \times i \times 64$ and the output has 64 channels. (a) a 5x5 convolution straight away; (b) a 1x1 convolution down to 32 channels, then a 5x5 convolution back up to 64. Count the weights (biases included) and the multiply-accumulates (MACs) of each. Below, the engine builds the two branches (`inceptionBranch`) and counts their parameters, then counts MACs on an $i = 1$ input: the padding keeps the spatial size, MACs grow as $i^2$, so the MACs at $i = 1$ are exactly the coefficient of $i^2$.
 let branchA = inceptionBranch(kernel: 5, inputChannels: 64, outputChannels: 64)
 let branchB = inceptionBranch(kernel: 5, inputChannels: 64, outputChannels: 64, reduction: 32)
-func macsPerPixel(_ m: Module) throws -> Int { try Analysis.summarize(m, input: [1, 64, 1, 1]).total.macs }
+func macsPerPixel(_ m: Module) throws -> Int {
+    try Analysis.summarize(m, input: [1, 64, 1, 1]).total.macs
+}
 let (weightsA, weightsB) = (branchA.parameterCount, branchB.parameterCount)
 let (macsA, macsB) = (try macsPerPixel(branchA), try macsPerPixel(branchB))
+//- fold table and checks against the formulas
 nb.table(header: ["", "weights", "MACs"],
          rows: [["(a) 5×5", grouped(weightsA), "\(grouped(macsA)) i²"],
                 ["(b) 1×1 → 32, 5×5", grouped(weightsB), "\(grouped(macsB)) i²"],
@@ -67,6 +74,7 @@ nb.show("engine agrees with the formulas", weightsA == 102_464 && weightsB == 53
 //: 讲义给 (a) 的 MACs 写的是 “$10240 i^2$”，少了一个 0：$5 \times 5 \times 64 \times 64 = 102400$，应为 $102400 i^2$。按讲义的错数，(b) 的 $53248 i^2$ 反而比 (a) 还大；改正之后，瓶颈把计算量降到约一半。下面再用一个具体尺寸核对 $i^2$ 的规律：GoogLeNet 的 28x28 特征图。
 //:en The lecture writes "$10240 i^2$" for the MACs of (a), one zero short: $5 \times 5 \times 64 \times 64 = 102400$, so it should read $102400 i^2$. With the slide's figure, (b)'s $53248 i^2$ would even exceed (a); corrected, the bottleneck roughly halves the work. Next, the $i^2$ law checked at a concrete size, GoogLeNet's 28x28 feature maps.
 let i = 28
+//- fold table
 let macsA28 = try Analysis.summarize(branchA, input: [1, 64, i, i]).total.macs
 let macsB28 = try Analysis.summarize(branchB, input: [1, 64, i, i]).total.macs
 nb.table(header: ["i", "(a) MACs", "(b) MACs", "(a) = 102,400 i²", "(b) = 53,248 i²", "slide's 10,240 i²"],
@@ -84,6 +92,7 @@ nb.table(header: ["i", "(a) MACs", "(b) MACs", "(a) = 102,400 i²", "(b) = 53,24
 //:en The engine's `Analysis.summarize` walks the network on a "meta tensor" of shape $1 \times 3 \times 224 \times 224$ (shapes only, no values) and records each layer's output shape, parameters and MACs. The table groups torchvision's GoogLeNet by top-level module (BN after every convolution; the third branch uses 3x3 instead of 5x5, a quirk of torchvision's port that its weights depend on).
 let googlenet = try Zoo.model(named: "googlenet")
 let summary = try Analysis.summarize(googlenet, input: [1, 3, 224, 224], name: "googlenet")
+//- fold grouping the rows by top-level module; tables
 var stages: [(name: String, shape: [Int], parameters: Int, macs: Int)] = []
 for row in summary.layers {
     let top = row.name.isEmpty ? "(\(row.type))" : String(row.name.split(separator: ".").first!)
@@ -97,12 +106,14 @@ nb.table(header: ["module", "output", "params", "MACs"],
                              grouped(s.macs)] },
          caption: Bilingual(zh: "GoogLeNet（torchvision）按模块汇总", en: "GoogLeNet (torchvision) by module"))
 let original = try Analysis.summarize(try Zoo.model(named: "googlenet_original"), input: [1, 3, 224, 224])
-nb.table(header: ["variant", "params", "MACs", "params (MB, 10⁶ B)"],
+nb.table(header: ["variant", "params", "MACs", "MB (10⁶ B)"],
          rows: [["googlenet (torchvision)", grouped(summary.total.parameters), grouped(summary.total.macs),
                  String(format: "%.1f", summary.total.parameterMegabytes)],
                 ["googlenet_original (paper)", grouped(original.total.parameters), grouped(original.total.macs),
                  String(format: "%.1f", original.total.parameterMegabytes)]],
          caption: Bilingual(zh: "GoogLeNet 合计（不含辅助分类器）", en: "GoogLeNet totals (auxiliary classifiers off)"))
+let alexnetParameters = try Zoo.model(named: "alexnet").parameterCount
+nb.show("AlexNet / GoogLeNet parameters", Double(alexnetParameters) / Double(summary.total.parameters))
 
 //: 约 660 万个参数，只有 AlexNet 的九分之一左右，而 MACs 约为 15 亿：大部分参数省在了没有大全连接层（最后用全局平均池化）和 1x1 降维上。
 //:en About 6.6 million parameters, roughly a ninth of AlexNet's, at about 1.5 billion MACs: most of the saving comes from having no large fully connected layers (global average pooling at the end) and from the 1x1 reductions.
@@ -113,9 +124,9 @@ nb.table(header: ["variant", "params", "MACs", "params (MB, 10⁶ B)"],
 //: Inception-v2 在非线性激活之前加入批标准化（BN），并去掉了局部响应归一化；它比 v1 训练得快，top-5 错误率 4.9%。对一个 mini-batch 的 $m$ 个值 $x_1 \ldots x_m$（每个通道分别计算）：
 //:en Inception-v2 inserts batch normalization (BN) before the non-linearities and drops local response normalization; it trains faster than v1 and reaches 4.9% top-5 error. For the $m$ values $x_1 \ldots x_m$ of a mini-batch (each channel separately):
 
-//: $$\mu_B = \frac{1}{m} \sum_{i=1}^m x_i, \quad \sigma_B^2 = \frac{1}{m} \sum_{i=1}^m (x_i - \mu_B)^2$$
+//: $$\mu_B = (1/m) \sum_{i=1}^{m} x_i, \quad \sigma_B^2 = (1/m) \sum_{i=1}^{m} (x_i - \mu_B)^2$$
 
-//: $$\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad y_i = \gamma \hat{x}_i + \beta$$
+//: $$x̂_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad y_i = \gamma x̂_i + \beta$$
 
 //: $\gamma$ 是可训练的缩放（scale）参数，$\beta$ 是可训练的偏差值，$\epsilon$ 是避免除零的小数（小数据集设为 $10^{-5}$，大数据集 $10^{-3}$）。下面是一个 $m = 4$ 的例子：$x = (1, 2, 3, 6)$，$\gamma = 2$，$\beta = 1$，$\epsilon = 10^{-5}$。先照公式逐项算，再交给引擎的 `batchNorm`。
 //:en $\gamma$ is a trainable scale, $\beta$ a trainable shift, and $\epsilon$ a small number that avoids division by zero ($10^{-5}$ for small data sets, $10^{-3}$ for large ones). A worked example with $m = 4$: $x = (1, 2, 3, 6)$, $\gamma = 2$, $\beta = 1$, $\epsilon = 10^{-5}$. First the formulas term by term, then the engine's `batchNorm`.
@@ -129,8 +140,10 @@ nb.show("σ_B²", varB)
 nb.show("x̂ (by hand)", xHat)
 nb.show("y (by hand)", xHat.map { gamma * $0 + beta })
 let bn = batchNorm(Tensor(shape: [4, 1], values: xs.map(Float.init)),
-                   weight: Tensor(shape: [1], values: [Float(gamma)]), bias: Tensor(shape: [1], values: [Float(beta)]),
-                   runningMean: nil, runningVariance: nil, training: true, epsilon: Float(eps))
+                   weight: Tensor(shape: [1], values: [Float(gamma)]),
+                   bias: Tensor(shape: [1], values: [Float(beta)]),
+                   runningMean: nil, runningVariance: nil, training: true,
+                   epsilon: Float(eps))
 nb.show("y (engine batchNorm)", bn.scalars)
 //> μ_B: 3.000
 //> σ_B²: 3.500
@@ -148,13 +161,15 @@ nb.show("y (engine batchNorm)", bn.scalars)
 //:en Inception-v3 factorises large kernels into small ones: a 7x7 becomes a 1x7 followed by a 7x1, a 5x5 becomes two 3x3. The receptive field is unchanged, weights and MACs drop, and an extra non-linearity comes for free. The table counts $C \to C$ convolutions with the engine (no bias), $C = 192$, on a 17x17 map (the grid where Inception-v3 factorises its 7x7 convolutions).
 func convs(_ kernels: [(Int, Int)], channels c: Int) -> Sequential {
     Sequential(kernels.map { k in
-        Conv2D(inputChannels: c, outputChannels: c, kernelSize: k, padding: (k.0 / 2, k.1 / 2), bias: false) as Module
+        Conv2D(inputChannels: c, outputChannels: c, kernelSize: k,
+               padding: (k.0 / 2, k.1 / 2), bias: false) as Module
     })
 }
 let factorisations: [(String, [(Int, Int)], [(Int, Int)])] = [
     ("7×7 → 1×7 + 7×1", [(7, 7)], [(1, 7), (7, 1)]),
     ("5×5 → 3×3 + 3×3", [(5, 5)], [(3, 3), (3, 3)]),
 ]
+//- fold summaries of both forms; table
 var factorRows: [[any CustomStringConvertible]] = []
 for (label, big, small) in factorisations {
     let (a, b) = (convs(big, channels: 192), convs(small, channels: 192))
@@ -182,19 +197,20 @@ nb.table(header: ["factorisation", "weights", "→ weights", "saved", "MACs", "�
 //: 在一个参数上试几步：$L(W) = W^2/2$，梯度就是 $W$；$W^0 = 1$，$\mu = 0.9$，$\alpha = 0.1$，$\epsilon = 10^{-8}$，$G^0 = 0$。引擎的 `RMSProp(form: .tensorFlow)` 与逐字照公式的计算一致。第一步 $G^1 = 0.1$，步长 $0.1 / \sqrt{0.1} \approx 0.316$：梯度平方的滑动平均刚开始很小，所以最初几步比 $\alpha$ 大。
 //:en A few steps on one parameter: $L(W) = W^2/2$, so the gradient is $W$; $W^0 = 1$, $\mu = 0.9$, $\alpha = 0.1$, $\epsilon = 10^{-8}$, $G^0 = 0$. The engine's `RMSProp(form: .tensorFlow)` matches the formulas written out literally. The first step has $G^1 = 0.1$ and a step of $0.1 / \sqrt{0.1} \approx 0.316$: the running mean of squared gradients starts small, so the first steps are larger than $\alpha$.
 let w = Tensor(shape: [1], values: [1], requiresGrad: true)
-let rms = RMSProp(groups: [ParameterGroup(parameters: [("w", w)])], learningRate: 0.1, alpha: 0.9, epsilon: 1e-8,
-                  form: .tensorFlow)
+let rms = RMSProp(groups: [ParameterGroup(parameters: [("w", w)])], learningRate: 0.1,
+                  alpha: 0.9, epsilon: 1e-8, form: .tensorFlow)
 var (wHand, gHand) = (1.0, 0.0)
 var rmsRows: [[any CustomStringConvertible]] = []
 for t in 1...5 {
-    w.grad = Tensor(shape: [1], values: w.scalars)          // ∇L = W for L = W²/2
+    w.grad = Tensor(shape: [1], values: w.scalars)     // ∇L = W for L = W²/2
     rms.step()
     let g = wHand
     gHand = 0.9 * gHand + 0.1 * g * g
     wHand -= 0.1 * g / (gHand + 1e-8).squareRoot()
     rmsRows.append([t, gHand, wHand, w.scalars[0]])
 }
-nb.table(header: ["t", "G (by hand)", "W (by hand)", "W (engine)"], rows: rmsRows,
+nb.table(header: ["t", "G (by hand)", "W (by hand)", "W (engine)"],
+         rows: rmsRows,
          caption: Bilingual(zh: "讲义形式的 RMSProp，$L = W^2/2$", en: "RMSProp in the lecture's form, $L = W^2/2$"))
 
 //: PyTorch 的 `torch.optim.RMSprop` 把 $\epsilon$ 放在根号外（$\sqrt{G} + \epsilon$），$\epsilon$ 很小时两者几乎相同；Inception-v3 的论文用的是 $\epsilon = 1.0$，那时两种写法差别很大，移植超参数时要注意。
@@ -208,9 +224,11 @@ nb.table(header: ["t", "G (by hand)", "W (by hand)", "W (engine)"], rows: rmsRow
 var smoothRows: [[any CustomStringConvertible]] = []
 for convention in [LabelSmoothing.lecture, .pytorch] {
     let t = smoothedTargets(labels: [1], classes: 10, epsilon: 0.1, convention: convention).scalars
-    smoothRows.append([convention == .lecture ? "lecture: ε/(K−1)" : "PyTorch: ε/K", t[1], t[0], t.reduce(0, +)])
+    let name = convention == .lecture ? "lecture: ε/(K−1)" : "PyTorch: ε/K"
+    smoothRows.append([name, t[1], t[0], t.reduce(0, +)])
 }
-nb.table(header: ["convention", "true class", "each other class", "row sum"], rows: smoothRows,
+nb.table(header: ["convention", "true class", "each other class", "row sum"],
+         rows: smoothRows,
          caption: Bilingual(zh: "$K = 10$，$\\epsilon = 0.1$ 的平滑目标", en: "Smoothed targets for $K = 10$, $\\epsilon = 0.1$"))
 //> Table: $K = 10$，$\epsilon = 0.1$ 的平滑目标
 //> convention        true class  each other class  row sum
@@ -220,6 +238,7 @@ nb.table(header: ["convention", "true class", "each other class", "row sum"], ro
 
 //: 平滑的目标让网络不再把正确类别的概率推向 1。为了看到这一点，在 Fashion-MNIST 上训练两个同样的 LeNet-5（ReLU 版本），一个用 one-hot 目标，一个用 $\epsilon = 0.1$（PyTorch 约定），然后看测试集上每张图最大的 softmax 概率（预测的置信度）的分布。这一步结果存进实验缓存。
 //:en Smoothed targets stop the network from pushing the probability of the true class towards 1. To see this, train two identical LeNet-5s (the ReLU version) on Fashion-MNIST, one with one-hot targets and one with $\epsilon = 0.1$ (PyTorch's convention), and look at the distribution of the largest softmax probability per test image (the predicted confidence). The results go into the experiment cache.
+//- fold the experiment: two LeNet-5s trained with Training.fit, confidence histograms
 struct SmoothingRun: Codable {
     var epsilon: Double
     var trainSamples: Int
@@ -266,11 +285,12 @@ nb.figure(BarChart(categoryLabel: "max softmax probability", valueLabel: "share 
                    categories: bins.map(\.0),
                    series: runs.map { BarChart.Series("ε = \($0.epsilon)", $0.histogram) }, size: Size(440, 250)),
           name: "fig-04-label-smoothing",
-          caption: Bilingual(zh: "预测置信度的分布：one-hot 目标（$\\epsilon = 0$）把大部分测试图推到 0.99 以上；"
-                                 + "$\\epsilon = 0.1$ 时置信度停在 0.91 附近（PyTorch 约定下正确类别的目标值）",
-                             en: "Distribution of the predicted confidence: one-hot targets ($\\epsilon = 0$) push most test images "
-                                 + "above 0.99; with $\\epsilon = 0.1$ confidence stops near 0.91 (the true-class target "
-                                 + "under PyTorch's convention)"))
+          caption: Bilingual(zh: "预测置信度的分布：one-hot 目标（$\\epsilon = 0$）把很多测试图推到 0.99 以上；"
+                                 + "$\\epsilon = 0.1$ 时几乎没有，置信度集中在 0.9 附近"
+                                 + "（PyTorch 约定下正确类别的目标值是 0.91）",
+                             en: "Distribution of the predicted confidence: one-hot targets ($\\epsilon = 0$) push many "
+                                 + "test images above 0.99; with $\\epsilon = 0.1$ almost none, confidence gathers "
+                                 + "around 0.9 (the true-class target is 0.91 under PyTorch's convention)"))
 
 //: 用 one-hot 目标训练时，交叉熵只有在正确类别的概率趋于 1（logit 差趋于无穷）时才到最小，网络会越来越自信；平滑之后最优的输出就是平滑的目标本身，置信度被拉回到 $1 - \epsilon + \epsilon/K$ 附近，测试精度却基本不受影响。（快速模式只训练很少的图片，直方图要在完整模式下看。）
 //:en With one-hot targets the cross-entropy only reaches its minimum as the true class's probability tends to 1 (logit gaps tending to infinity), so the network grows ever more confident; with smoothing the optimal output is the smoothed target itself, which pulls confidence back towards $1 - \epsilon + \epsilon/K$ while test accuracy is barely affected. (Quick mode trains on very few images; look at the histogram in full mode.)
@@ -283,11 +303,13 @@ nb.figure(BarChart(categoryLabel: "max softmax probability", valueLabel: "share 
 let schedule = LRSchedule.stepEvery(8, gamma: 0.96, base: 0.01)
 let epochs = Array(0..<250)
 let halved = epochs.first { schedule($0) <= 0.005 }!
+//- fold figure
 nb.figure(LineChart(xLabel: "epoch", yLabel: "learning rate",
                     series: [.init("0.01 × 0.96^⌊epoch/8⌋", x: epochs.map(Double.init), y: epochs.map { Double(schedule($0)) })],
-                    events: [.init(x: Double(halved), label: "½")]),
+                    events: [.init(x: Double(halved), label: "lr = 0.005")], legend: .bottomLeft),
           name: "fig-04-schedule",
           caption: Bilingual(zh: "GoogLeNet 的学习率：每 8 个周期乘以 0.96", en: "GoogLeNet's learning rate: ×0.96 every 8 epochs"))
+//- show
 nb.show("lr at epochs 0, 8, 80, 240", [0, 8, 80, 240].map { schedule($0) })
 nb.show("first epoch with lr ≤ 0.005", halved)
 

@@ -34,18 +34,19 @@ try FileManager.default.createDirectory(at: nb.directory, withIntermediateDirect
 //:en - `transforms.CenterCrop(224)` → `CenterCrop(size: 224)`
 //:en - `transforms.ToTensor()` → PNG/JPEG decoding, values $k/255$
 //:en - `transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])` → `Normalize.imageNet`
-let imagePath = option("--image", environment: "COURSE_IMAGE", in: nb.options.remainingArguments)
+let arguments = nb.options.remainingArguments
+let imagePath = option("--image", environment: "COURSE_IMAGE", in: arguments)
 let scenePath = nb.directory.appendingPathComponent("generated-scene.png").path
 try PNG.write(generatedScene(), to: scenePath)
 func loadRGB(_ path: String) throws -> Image {
-    let image = path.lowercased().hasSuffix(".png") ? try PNG.decode(file: path, mode: .rgb)
-                                                     : try JPEG.decode(file: path, mode: .rgb)
-    return image
+    path.lowercased().hasSuffix(".png") ? try PNG.decode(file: path, mode: .rgb)
+                                        : try JPEG.decode(file: path, mode: .rgb)
 }
 let input = try loadRGB(imagePath ?? scenePath)
 let resized = Resize(shorterSide: 256)(input)
 let cropped = CenterCrop(size: 224)(resized)
 let normalized = Normalize.imageNet(cropped)
+//- fold table and figure
 func channelMeans(_ im: Image) -> [Float] {
     let plane = im.height * im.width
     return (0..<3).map { c in im.pixels[c * plane..<(c + 1) * plane].reduce(0, +) / Float(plane) }
@@ -65,14 +66,15 @@ nb.figure(ImageGrid(tiles: [.init(raster(input), label: "input \(input.width)×\
 
 //: `Resize(256)` 只规定短边：长边按比例变成 $\lfloor 256 \cdot 480 / 360 \rfloor = 341$；之后的中心裁剪丢掉左右两边。最后一行的均值说明归一化把每个通道移到了 0 附近（对这张图不一定正好是 0，因为 ImageNet 的均值是整个训练集的均值）。`unsqueeze(0)` 对应于把 $[3, 224, 224]$ 变成批量为 1 的 $[1, 3, 224, 224]$。
 //:en `Resize(256)` fixes only the shorter side: the longer one becomes $\lfloor 256 \cdot 480 / 360 \rfloor = 341$ in proportion, and the centre crop then cuts off both sides. The last row's means show normalization moving every channel towards 0 (not exactly 0 for this picture, since the ImageNet mean is that of the whole training set). `unsqueeze(0)` corresponds to reshaping $[3, 224, 224]$ into a batch of one, $[1, 3, 224, 224]$.
+//- show
 let batch = normalized.tensor().reshaped([1, 3, 224, 224])
 nb.show("input batch", batch.shape)
 
 //: ## 类别名
 //:en ## The class names
 
-//: 讲义从 pytorch/hub 下载 `imagenet_classes.txt`。本课把 1000 个类别名随课提交在 `Lessons/L06-Inference/imagenet_classes.txt`，顺序与 torchvision 的 `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` 相同（第 $i$ 行就是第 $i$ 个输出）。它与 pytorch/hub 的文件只有两处不同：torchvision 把重名的两个 “crane” 之一写作 “crane bird”，两个 “maillot” 之一写作 “maillot tank suit”。
-//:en The lecture downloads `imagenet_classes.txt` from pytorch/hub. This lesson commits the 1000 class names as `Lessons/L06-Inference/imagenet_classes.txt`, in the order of torchvision's `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` (line $i$ is output $i$). It differs from the pytorch/hub file in two places only: torchvision renames one of the two "crane" classes "crane bird" and one of the two "maillot" classes "maillot tank suit".
+//: 讲义从 pytorch/hub 下载 `imagenet_classes.txt`。本课把 1000 个类别名随课提交在 `Lessons/L06-Inference/imagenet_classes.txt`，顺序与 torchvision 的 `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` 相同（第 $i$ 行就是第 $i$ 个输出）。它与 pytorch/hub 的文件在两个重名类别上不同：torchvision 把重名的两个 “crane” 之一写作 “crane bird”，两个 “maillot” 之一写作 “maillot tank suit”。
+//:en The lecture downloads `imagenet_classes.txt` from pytorch/hub. This lesson commits the 1000 class names as `Lessons/L06-Inference/imagenet_classes.txt`, in the order of torchvision's `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` (line $i$ is output $i$). It differs from the pytorch/hub file in the two duplicated names: torchvision renames one of the two "crane" classes "crane bird" and one of the two "maillot" classes "maillot tank suit".
 let classesURL = (nb.lessonDirectory ?? URL(fileURLWithPath: "Lessons/L06-Inference"))
     .appendingPathComponent("imagenet_classes.txt")
 let categories = try String(contentsOf: classesURL, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -85,20 +87,23 @@ nb.show("distinct names", Set(categories).count)
 
 //: `torch.hub.load(..., pretrained=True)`（以及 `torchvision.models.vgg11(weights="IMAGENET1K_V1")`）第一次运行时把权重下载到 PyTorch 的 hub 缓存：`$TORCH_HOME/hub/checkpoints/`，`TORCH_HOME` 默认是 `~/.cache/torch`，所以通常是 `~/.cache/torch/hub/checkpoints/vgg11-8a719046.pth`。把这个文件（或 vgg16、resnet50 等任何 torchvision 分类权重）交给本课：`--weights 文件` 或环境变量 `COURSE_VGG_WEIGHTS`；模型名从文件名前缀推断（`vgg16-397923af.pth` → `vgg16`），也可以用 `--model` / `COURSE_VGG_MODEL` 指定。引擎直接读 PyTorch 的 `.pth`（zip + pickle）或 `.safetensors`，按 state_dict 的键装进模型库里同名的模型。
 //:en `torch.hub.load(..., pretrained=True)` (and `torchvision.models.vgg11(weights="IMAGENET1K_V1")`) downloads the weights on first use into PyTorch's hub cache, `$TORCH_HOME/hub/checkpoints/`, with `TORCH_HOME` defaulting to `~/.cache/torch`, so typically `~/.cache/torch/hub/checkpoints/vgg11-8a719046.pth`. Give that file (or vgg16, resnet50 or any torchvision classification weights) to this lesson with `--weights FILE` or the environment variable `COURSE_VGG_WEIGHTS`; the model name is inferred from the file name's prefix (`vgg16-397923af.pth` → `vgg16`) or given with `--model` / `COURSE_VGG_MODEL`. The engine reads PyTorch's `.pth` (zip + pickle) or `.safetensors` directly and loads the state_dict keys into the zoo model of the same name.
-let weightsPath = option("--weights", environment: "COURSE_VGG_WEIGHTS", in: nb.options.remainingArguments)
+let weightsPath = option("--weights", environment: "COURSE_VGG_WEIGHTS", in: arguments)
 if let weightsPath {
     let file = URL(fileURLWithPath: weightsPath)
     let inferred = String(file.lastPathComponent.prefix { $0 != "-" && $0 != "." })
-    let modelName = option("--model", environment: "COURSE_VGG_MODEL", in: nb.options.remainingArguments) ?? inferred
-    let model = try Zoo.model(named: modelName)
+    let modelName = option("--model", environment: "COURSE_VGG_MODEL", in: arguments) ?? inferred
+    let model = try Zoo.model(named: modelName)                 // model = torch.hub.load(...)
     let report = try model.loadStateDict(try readCheckpoint(file))
-    model.eval()
-    let probabilities = withNoGrad { softmax(model(batch)) }.scalars
-    let lines = topK(probabilities, 5).map { "\(categories[$0.index]) \($0.probability)" }
-    nb.note(zh: "已载入 \(file.lastPathComponent)（\(modelName)，\(report)）。图片 \(imagePath ?? "generated-scene.png") 的 top-5：\n\n"
-                + lines.joined(separator: "\n\n"),
-            en: "Loaded \(file.lastPathComponent) (\(modelName), \(report)). Top-5 for \(imagePath ?? "generated-scene.png"):\n\n"
-                + lines.joined(separator: "\n\n"))
+    model.eval()                                                // model.eval()
+    let output = withNoGrad { model(batch) }                    // with torch.no_grad(): ...
+    let probabilities = softmax(output).scalars                 // softmax(output[0], dim=0)
+    let top5 = topK(probabilities, 5)                           // torch.topk(probabilities, 5)
+    let lines = top5.map { "\(categories[$0.index]) \($0.probability)" }
+    let image = imagePath ?? "generated-scene.png"
+    nb.note(zh: "已载入 \(file.lastPathComponent)（\(modelName)，\(report)）。"
+                + "图片 \(image) 的 top-5：\n\n" + lines.joined(separator: "\n\n"),
+            en: "Loaded \(file.lastPathComponent) (\(modelName), \(report)). "
+                + "Top-5 for \(image):\n\n" + lines.joined(separator: "\n\n"))
 } else {
     nb.note(zh: "没有给出权重文件（`--weights` 或 `COURSE_VGG_WEIGHTS` 未设置），所以这里不运行真实的 VGG。"
                 + "下面用随机初始化的网络演示流水线，再用一个当场训练、存盘、读回的小模型演示完整的推断。",
@@ -138,12 +143,14 @@ let trained = try nb.cachedDirectory("train-lenet", nb.isQuick, after: []) { fol
         for i in 0..<count { data.copyImage(i, into: p.baseAddress! + i * 784) }
     }
     let net = try Zoo.model(named: "lenet5_relu")
-    try Training.fit(model: net, train: TensorBatchSource(images: images, labels: (0..<count).map { data.label($0) },
-                                                          batchSize: 64, seed: nb.seed),
+    let labels = (0..<count).map { data.label($0) }
+    let batches = TensorBatchSource(images: images, labels: labels, batchSize: 64, seed: nb.seed)
+    try Training.fit(model: net, train: batches,
                      optimizer: SGD(model: net, learningRate: 0.05, momentum: 0.9), epochs: epochs,
                      loss: { crossEntropy(logits: $0, labels: $1) },
                      options: FitOptions(seed: nb.seed, progress: .silent, recordSteps: false))
-    try writeCheckpoint(StateDict(module: net), to: folders.output.appendingPathComponent("lenet5-fashion.safetensors"))
+    let file = folders.output.appendingPathComponent("lenet5-fashion.safetensors")
+    try writeCheckpoint(StateDict(module: net), to: file)
 }
 let checkpoint = trained.appendingPathComponent("lenet5-fashion.safetensors")
 let lenet = try Zoo.model(named: "lenet5_relu")
@@ -156,16 +163,24 @@ let test = try FashionMNIST.load(.test)
 let samplePath = nb.directory.appendingPathComponent("fashion-test-0.png").path
 try PNG.write(test.item(0).image, to: samplePath)
 let sample = try PNG.decode(file: samplePath, mode: .gray)
-let lenetProbabilities = withNoGrad { softmax(lenet(sample.tensor().reshaped([1, 1, 28, 28]))) }.scalars
+let logits = withNoGrad { lenet(sample.tensor().reshaped([1, 1, 28, 28])) }
+let lenetProbabilities = softmax(logits).scalars
 nb.show("true class", FashionMNIST.classNames[test.item(0).label])
+//- fold table and figure
 nb.table(header: ["rank", "class", "probability"],
          rows: topK(lenetProbabilities, 5).enumerated().map { r, p -> [any CustomStringConvertible] in
              [r + 1, FashionMNIST.classNames[p.index], String(format: "%.3f", p.probability)]
          },
          caption: Bilingual(zh: "从 PNG 读回的测试图片：top-5", en: "The test image read back from PNG: top-5"))
-nb.figure(ImageGrid(tiles: [.init(raster(sample), label: "fashion-test-0.png")], columns: 1, size: Size(140, 150)),
+let top5 = topK(lenetProbabilities, 5)
+nb.figure(SideBySide(panels: [
+              ImageGrid(tiles: [.init(raster(sample), label: "test image 0")], columns: 1,
+                        size: Size(150, 170)),
+              BarChart(valueLabel: "probability", categories: top5.map { FashionMNIST.classNames[$0.index] },
+                       series: [.init("p", top5.map { Double($0.probability) })], orientation: .horizontal,
+                       showValues: true, size: Size(290, 170))]),
           name: "fig-06-fashion-sample",
-          caption: Bilingual(zh: "分类的测试图片（28x28，灰度）", en: "The test image being classified (28x28, grey)"))
+          caption: Bilingual(zh: "分类的测试图片（28x28，灰度）和 top-5 概率", en: "The test image being classified (28x28, grey) and its top-5 probabilities"))
 
 //: ## 批量为 1 的延迟
 //:en ## Batch-1 latency
@@ -180,9 +195,11 @@ let latencies = try nb.cached("latency", latencyModels, after: []) { () -> [Late
     try latencyModels.map { name in
         let model = try Zoo.model(named: name), shape = Zoo.entry(named: name)!.inputShape
         let macs = try Analysis.summarize(model, input: [1] + shape).total.macs
-        return Latency(model: name, macs: macs, milliseconds: medianLatency(model, input: shape, runs: nb.isQuick ? 3 : 5))
+        let ms = medianLatency(model, input: shape, runs: nb.isQuick ? 3 : 5)
+        return Latency(model: name, macs: macs, milliseconds: ms)
     }
 }
+//- fold table, chart and the measured times
 nb.table(header: ["model", "input", "MACs"],
          rows: latencies.map { l -> [any CustomStringConvertible] in
              let s = Zoo.entry(named: l.model)!.inputShape
