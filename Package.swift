@@ -75,7 +75,9 @@ let package = Package(
 
 // MARK: - Lessons
 // One executable target per folder under Lessons/, named in kebab case (`l01-lrn`).
-let lessons: [String] = ["L01-LRN", "L02-LeNet-AlexNet", "L03-VGG"]
+let lessons: [String] = [
+    "L01-LRN", "L02-LeNet-AlexNet", "L03-VGG", "L04-GoogLeNet", "L05-Summary", "L06-Inference",
+]
 let lessonDependencies: [Target.Dependency] = [
     "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint",
 ]
