@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Grader
 import CNN
@@ -34,5 +35,17 @@ struct VariantTests {
         #expect(Tolerance.relative(rtol: 1e-3, atol: 0).accepts(1.0005, 1))
         #expect(Tolerance.significantFigures(3).accepts(105_400_000, 105_415_200))
         #expect(!Tolerance.relative(rtol: 1, atol: 1).accepts(.nan, 1))
+    }
+}
+
+@Suite("Exercise bank and lessons")
+struct BankLessonTests {
+    /// Each exercise names the lesson that teaches it; that lesson must exist under Lessons/.
+    @Test func everyExerciseNamesAnExistingLesson() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lessons = Set(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Lessons").path).map { $0.lowercased() })
+        for ex in Bank.all { #expect(lessons.contains(ex.lesson), "\(ex.id) names \(ex.lesson)") }
+        for ex in Bank.codeExercises { #expect(lessons.contains(ex.lesson), "\(ex.id) names \(ex.lesson)") }
+        #expect(Bank.all.count >= 15)
     }
 }

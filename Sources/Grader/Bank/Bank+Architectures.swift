@@ -8,7 +8,7 @@ extension Bank {
     static let stackVersusLargeKernel = Exercise(
         id: "stack-vs-large-kernel",
         title: Localized(zh: "3×3 卷积堆叠与大卷积核", en: "Stacked 3×3 convolutions versus one large kernel"),
-        lesson: "l02-vgg-receptive-fields",
+        lesson: "l03-vgg",
         generate: { g in Parameters(["c": .integer(g.pick([32, 64, 128, 256, 512])), "n": .integer(g.pick([2, 3]))]) },
         prompt: { p in Localized(
             zh: "VGG 用 \(p.int("n")) 个 3×3 卷积（\(p.int("c")) → \(p.int("c")) 通道，无偏置，步长 1）代替一个 \(2 * p.int("n") + 1)×\(2 * p.int("n") + 1) 卷积。",
@@ -30,7 +30,7 @@ extension Bank {
     static let inceptionBottleneck = Exercise(
         id: "inception-bottleneck",
         title: Localized(zh: "Inception 朴素分支与瓶颈分支", en: "Naive versus bottleneck inception branch"),
-        lesson: "l03-googlenet",
+        lesson: "l04-googlenet",
         generate: { g in
             let c = g.pick([64, 128, 192, 256])
             return Parameters(["c": .integer(c), "f": .integer(g.pick([32, 64, 96, 128])), "r": .integer(g.pick([16, 24, 32, 48])),
@@ -65,7 +65,7 @@ extension Bank {
     static let resnetProjection = Exercise(
         id: "resnet-projection",
         title: Localized(zh: "ResNet 的 1×1 投影捷径", en: "ResNet's 1×1 projection shortcut"),
-        lesson: "l04-summary-tables",
+        lesson: "l05-summary",
         generate: { g in
             let c = g.pick([64, 128, 256]), f = c * g.pick([2, 4])
             return Parameters(["c": .integer(c), "f": .integer(f), "h": .integer(g.pick([56, 28, 14]))])
@@ -120,7 +120,7 @@ extension Bank {
     static let denseNetChannels = Exercise(
         id: "densenet-channels",
         title: Localized(zh: "DenseNet 的通道数", en: "Channels in a DenseNet"),
-        lesson: "l04-summary-tables",
+        lesson: "l05-summary",
         generate: { g in
             Parameters(["c0": .integer(g.pick([16, 24, 64])), "k": .integer(g.pick([12, 24, 32])), "layers": .integer(g.pick([4, 6, 12, 16]))])
         },
@@ -148,7 +148,7 @@ extension Bank {
     static let zooParameters = Exercise(
         id: "zoo-parameters",
         title: Localized(zh: "经典网络的参数量", en: "Parameters of a classic network"),
-        lesson: "l04-summary-tables",
+        lesson: "l05-summary",
         generate: { g in Parameters(["model": .text(g.pick(["alexnet", "vgg11", "vgg16", "resnet18", "resnet34", "resnet50", "densenet121", "googlenet"]))]) },
         prompt: { p in Localized(
             zh: "torchvision 的 `\(p.text("model"))`（1000 类，224×224 输入，不含辅助分类器）。",

@@ -6,7 +6,7 @@ extension Bank {
     static let convOutputShape = Exercise(
         id: "conv-output-shape",
         title: Localized(zh: "卷积输出尺寸", en: "Convolution output size"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             let k = g.pick([3, 5, 7, 11]), s = g.pick([1, 2, 4]), p = g.int(in: 0...(k / 2))
             return Parameters(["h": .integer(g.int(in: 24...230)), "k": .integer(k), "s": .integer(s), "p": .integer(p),
@@ -30,7 +30,7 @@ extension Bank {
     static let convWeights = Exercise(
         id: "conv-weights",
         title: Localized(zh: "卷积层参数量", en: "Parameters of a convolution layer"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             Parameters(["c": .integer(g.pick([3, 16, 32, 64, 128])), "f": .integer(g.pick([16, 32, 64, 96, 256])),
                         "k": .integer(g.pick([1, 3, 5, 7, 11]))])
@@ -48,7 +48,7 @@ extension Bank {
     static let convMACs = Exercise(
         id: "conv-macs",
         title: Localized(zh: "卷积层的乘加次数 (MACs)", en: "Multiply-accumulates of a convolution"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             let k = g.pick([3, 5, 7, 11]), s = g.pick([1, 2, 4])
             return Parameters(["h": .integer(g.int(in: 28...227)), "k": .integer(k), "s": .integer(s), "p": .integer(g.int(in: 0...(k / 2))),
@@ -71,7 +71,7 @@ extension Bank {
     static let groupedConvWeights = Exercise(
         id: "grouped-conv-weights",
         title: Localized(zh: "分组卷积（AlexNet 双 GPU）的参数量", en: "Weights of a grouped convolution (AlexNet's two GPUs)"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             Parameters(["c": .integer(g.pick([96, 128, 256, 384])), "f": .integer(g.pick([128, 256, 384])),
                         "k": .integer(g.pick([3, 5])), "groups": .integer(g.pick([2, 4]))])
@@ -93,7 +93,7 @@ extension Bank {
     static let poolOutputSize = Exercise(
         id: "pool-output-size",
         title: Localized(zh: "重叠池化的输出尺寸", en: "Output size of overlapping pooling"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             let k = g.pick([3, 5]), s = g.pick([2, k - 1])
             return Parameters(["h": .integer(g.int(in: 13...112)), "k": .integer(k), "s": .integer(s)])

@@ -6,7 +6,7 @@ extension Bank {
     static let lrnValue = Exercise(
         id: "lrn-value",
         title: Localized(zh: "LRN 的一个值", en: "One value of LRN"),
-        lesson: "l01-lenet-alexnet",
+        lesson: "l01-lrn",
         generate: { g in
             let n = g.int(in: 4...6)
             return Parameters(["a": .reals((0..<n).map { _ in Double(g.int(in: 1...9)) / 2 }), "k": .real(Double(g.pick([0, 1, 2]))),
@@ -37,7 +37,7 @@ extension Bank {
     static let batchNormOutput = Exercise(
         id: "batchnorm-output",
         title: Localized(zh: "批标准化的输出", en: "Output of batch normalisation"),
-        lesson: "l03-googlenet",
+        lesson: "l04-googlenet",
         generate: { g in
             Parameters(["x": .reals((0..<4).map { _ in Double(g.int(in: -8...8)) / 2 }), "gamma": .real(Double(g.pick([1, 2, 3])) / 2),
                         "beta": .real(Double(g.int(in: -2...2)) / 2)])
@@ -71,7 +71,7 @@ extension Bank {
     static let labelSmoothingTarget = Exercise(
         id: "label-smoothing",
         title: Localized(zh: "Label smoothing 的目标向量", en: "Label-smoothing target vector"),
-        lesson: "l03-googlenet",
+        lesson: "l04-googlenet",
         generate: { g in
             let k = g.int(in: 4...6)
             return Parameters(["k": .integer(k), "eps": .real(g.pick([0.1, 0.2, 0.3])), "label": .integer(g.int(in: 0...(k - 1)))])
@@ -90,7 +90,7 @@ extension Bank {
     static let sgdMomentumUpdate = Exercise(
         id: "sgd-momentum",
         title: Localized(zh: "带动量的 SGD 更新", en: "An SGD-with-momentum update"),
-        lesson: "l05-training-recipes",
+        lesson: "l02-lenet-alexnet",
         generate: { g in
             Parameters(["w": .real(Double(g.int(in: -20...20)) / 10), "g1": .real(Double(g.int(in: -10...10)) / 10),
                         "g2": .real(Double(g.int(in: -10...10)) / 10), "lr": .real(g.pick([0.1, 0.01, 0.05])), "mu": .real(0.9)])
@@ -120,7 +120,7 @@ extension Bank {
     static let stepSchedule = Exercise(
         id: "lr-step-schedule",
         title: Localized(zh: "阶梯式学习率", en: "Learning rate under a step schedule"),
-        lesson: "l05-training-recipes",
+        lesson: "l04-googlenet",
         generate: { g in
             Parameters(["lr": .real(g.pick([0.1, 0.01, 0.05])), "gamma": .real(g.pick([0.1, 0.5, 0.96])), "k": .integer(g.pick([2, 5, 8, 10, 30])),
                         "t": .integer(g.int(in: 5...90))])
@@ -139,7 +139,7 @@ extension Bank {
     static let plateauEpoch = Exercise(
         id: "plateau-epoch",
         title: Localized(zh: "ReduceLROnPlateau 何时降低学习率", en: "When ReduceLROnPlateau drops the rate"),
-        lesson: "l05-training-recipes",
+        lesson: "l03-vgg",
         generate: { g in
             var loss = Double(g.int(in: 20...30)) / 10, trace: [Double] = []
             let improve = g.int(in: 3...6)

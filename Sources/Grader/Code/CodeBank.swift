@@ -13,7 +13,7 @@ extension Bank {
         ]
         return CodeExercise(
             id: "code-lrn-forward", title: Localized(zh: "实现 LRN（Krizhevsky 形式）", en: "Implement LRN (Krizhevsky's form)"),
-            lesson: "l01-lenet-alexnet", fileName: "LRN.swift",
+            lesson: "l01-lrn", fileName: "LRN.swift",
             prompt: Localized(
                 zh: "实现 b_i = a_i / (k + α Σ_{j=max(0,i−n/2)}^{min(N−1,i+n/2)} a_j²)^β（n/2 取整）。x 按 [通道, 像素] 排列，返回同样排列的结果。",
                 en: "Implement b_i = a_i / (k + α Σ_{j=max(0,i−n/2)}^{min(N−1,i+n/2)} a_j²)^β (n/2 rounded down). x is laid out [channel, pixel]; return the same layout."),
@@ -38,7 +38,7 @@ extension Bank {
         ]
         return CodeExercise(
             id: "code-receptive-field", title: Localized(zh: "实现感受野计算", en: "Implement the receptive-field recursion"),
-            lesson: "l02-vgg-receptive-fields", fileName: "ReceptiveField.swift",
+            lesson: "l03-vgg", fileName: "ReceptiveField.swift",
             prompt: Localized(
                 zh: "给定每层的卷积核大小 f_k 与步长 s_k，按 l_k = l_{k−1} + (f_k − 1)·∏_{i<k} s_i（l_0 = 1）返回每一层之后的感受野。",
                 en: "Given each layer's kernel size f_k and stride s_k, return the receptive field after every layer, l_k = l_{k−1} + (f_k − 1)·∏_{i<k} s_i with l_0 = 1."),
@@ -61,7 +61,7 @@ extension Bank {
         let cases: [(n: Int, c: Int, p: Int, eps: Float, seed: UInt64)] = [(4, 1, 1, 1e-5, 10), (3, 2, 4, 1e-5, 11), (8, 3, 2, 1e-3, 12)]
         return CodeExercise(
             id: "code-batchnorm-forward", title: Localized(zh: "实现批标准化前向（训练模式）", en: "Implement batch-norm forward (training mode)"),
-            lesson: "l03-googlenet", fileName: "BatchNorm.swift",
+            lesson: "l04-googlenet", fileName: "BatchNorm.swift",
             prompt: Localized(
                 zh: "x 按 [批, 通道, 像素] 排列。对每个通道用该批次的均值 μ_B 与方差 σ_B²（除以 m）计算 x̂ = (x − μ_B)/√(σ_B² + ε)，返回 y = γ x̂ + β。",
                 en: "x is laid out [batch, channel, pixel]. Per channel, use the batch mean μ_B and variance σ_B² (divided by m): x̂ = (x − μ_B)/√(σ_B² + ε); return y = γ x̂ + β."),
