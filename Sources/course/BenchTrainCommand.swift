@@ -59,7 +59,12 @@ struct BenchTrain: ParsableCommand {
         let millisecondsPerStep: Double
         let pytorchImagesPerSecond: Double?
         let ratio: Double?
+        /// `ratio` scaled by referenceSGEMM / this run's sgemm: an estimate for a quiet machine.
+        var sgemmAdjustedRatio: Double?
     }
+
+    /// sgemm 1024^3 on an idle 2-core machine of the reference class (OpenBLAS, both cores), GFLOP/s.
+    static let referenceSGEMM = 200.0
 
     func validate() throws {
         guard batch > 0, steps > 0, repetitions > 0, warmup >= 0 else {
@@ -83,6 +88,7 @@ struct BenchTrain: ParsableCommand {
             sgemmSamples.append(Self.sgemmGFLOPS(a, b))
         }
         let sgemm = median(sgemmSamples)
+        for i in results.indices { results[i].sgemmAdjustedRatio = results[i].ratio.map { $0 * Self.referenceSGEMM / sgemm } }
         if json {
             struct Report: Encodable {
                 let batch, threads, steps, repetitions, warmup: Int
@@ -101,7 +107,8 @@ struct BenchTrain: ParsableCommand {
         print("median of \(repetitions) repetitions of \(steps) steps after \(warmup) warm-up steps")
         print(String(format: "sgemm 1024^3: %.1f GFLOP/s (median of samples between the models: %@)", sgemm,
                      sgemmSamples.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
-        print("model                      input       params    img/s   ms/step   PyTorch   ratio")
+        print("ratio = img/s / PyTorch's; adjusted = ratio x \(Int(Self.referenceSGEMM)) / this run's sgemm (an estimate for an idle machine)")
+        print("model                      input       params    img/s   ms/step   PyTorch   ratio  adjusted")
         for r in results {
             print(r.model.padding(toLength: 26, withPad: " ", startingAt: 0),
                   r.input.map(String.init).joined(separator: "x").padding(toLength: 10, withPad: " ", startingAt: 0),
@@ -109,7 +116,8 @@ struct BenchTrain: ParsableCommand {
                   ProgressBar.grouped(Int(r.imagesPerSecond.rounded())).leftPadded(8),
                   String(format: "%.2f", r.millisecondsPerStep).leftPadded(9),
                   (r.pytorchImagesPerSecond.map { ProgressBar.grouped(Int($0)) } ?? "-").leftPadded(9),
-                  (r.ratio.map { String(format: "%.2fx", $0) } ?? "-").leftPadded(7))
+                  (r.ratio.map { String(format: "%.2fx", $0) } ?? "-").leftPadded(7),
+                  (r.sgemmAdjustedRatio.map { String(format: "%.2fx", $0) } ?? "-").leftPadded(9))
         }
     }
 

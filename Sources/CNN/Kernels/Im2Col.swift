@@ -22,10 +22,16 @@ func validOutputRange(size: Int, outSize: Int, stride: Int, pad: Int, offset: In
 }
 
 /// Fills `col` [cg·KH·KW, OH·OW] from `x` [cg, H, W] (one image, one group).
+///
+/// "Same" stride-1 convolutions (OW = W: ResNet's and VGG's 3x3 pad 1, LeNet's C1, and their
+/// input gradients) fill each row of col with one copy (`im2colSameWidthRow`): there, a row of
+/// col and the pixels it reads advance together, W floats per output row, so the per-output-row
+/// copies and zero fills (a few dozen floats each, dominated by call overhead) merge into one.
 package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow)
     let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
     let p = oh &* ow
+    let sameWidth = sh == 1 && sw == 1 && ow == w
     for c in 0..<cg {
         let plane = x + c &* h &* w
         for i in 0..<g.kh {
@@ -33,6 +39,11 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
             for j in 0..<g.kw {
                 let cols = validOutputRange(size: w, outSize: ow, stride: sw, pad: pw, offset: j &* dw)
                 let dst = col + ((c &* g.kh &+ i) &* g.kw &+ j) &* p   // seek to col[(c·KH + i)·KW + j, 0]
+                if sameWidth {
+                    im2colSameWidthRow(plane, dst, rows: rows, cols: cols, width: w, p: p,
+                                       shift: (i &* dh &- ph) &* w &+ j &* dw &- pw)
+                    continue
+                }
                 // output rows whose tap row is padding: zeros
                 dst.update(repeating: 0, count: rows.lowerBound &* ow)
                 (dst + rows.upperBound &* ow).update(repeating: 0, count: (oh &- rows.upperBound) &* ow)
@@ -51,6 +62,29 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
                 }
             }
         }
+    }
+}
+
+/// One row of col for a stride-1 convolution with OW = W. Output pixel (r, o) reads
+/// plane[r·W + o + shift] for r in `rows`, o in `cols` (the taps inside the input), so the block
+/// from the first to the last such pixel is one contiguous copy. Inside the block, the columns
+/// outside `cols` received pixels of the neighbouring input rows: they are zeroed afterwards,
+/// as is everything before and after the block (taps in the padding).
+@inline(__always)
+private func im2colSameWidthRow(_ plane: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                rows: Range<Int>, cols: Range<Int>, width w: Int, p: Int, shift: Int) {
+    guard !rows.isEmpty, !cols.isEmpty else { dst.update(repeating: 0, count: p); return }
+    let first = rows.lowerBound &* w &+ cols.lowerBound, end = (rows.upperBound &- 1) &* w &+ cols.upperBound
+    dst.update(repeating: 0, count: first)
+    (dst + first).update(from: plane + (first &+ shift), count: end &- first)
+    (dst + end).update(repeating: 0, count: p &- end)
+    if cols.count == w { return }
+    for r in rows {   // the columns whose tap is padding (at most the padding's width on each side)
+        let d = dst + r &* w
+        var o = 0
+        while o < cols.lowerBound { d[o] = 0; o &+= 1 }
+        o = cols.upperBound
+        while o < w { d[o] = 0; o &+= 1 }
     }
 }
 
