@@ -235,17 +235,19 @@ nb.table(header: ["design", "mass within ±3 px, init", "mass within ±3 px, tra
 
 //: 两者的理论感受野相同（见上面的输出），但梯度集中在中心，越往边缘越弱，近似高斯形状（Luo 等，2016）；上表给出了中心 7x7 区域所占的比例。训练后的形状由数据决定。下表是训练结果：
 //:en Both have the same theoretical receptive field (printed above), yet the gradient concentrates at the centre and fades towards the border, roughly like a Gaussian (Luo et al., 2016); the table above gives the share of the central 7x7 region. After training, the shape depends on the data. The training results:
-nb.table(header: ["design", "params", "MACs", "train error", "test error", "seconds"],
+nb.table(header: ["design", "params", "MACs", "train error", "test error"],
          rows: zip(comparison.runs, comparison.macs).map { run, macs in
-             [run.name, run.parameters, macs, run.trainError.last!, run.testError.last!, run.seconds] as [any CustomStringConvertible]
+             [run.name, run.parameters, macs, run.trainError.last!, run.testError.last!] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "Fashion-MNIST 上的 3x3 堆叠与 7x7（相同训练配置）",
                             en: "3x3 stack against 7x7 on Fashion-MNIST (same training configuration)"))
+let times = comparison.runs.map { "\($0.name): \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
+nb.note(zh: "训练用时（随机器负载变化，不做快照）：\(times)", en: "Training time (varies with the machine's load, not snapshotted): \(times)")
 //> Table: Fashion-MNIST 上的 3x3 堆叠与 7x7（相同训练配置）
-//> design     params     MACs  train error  test error  seconds
-//> ---------  ------  -------  -----------  ----------  -------
-//> 3x3 stack   14906  2096416       0.8672      0.8367    2.854
-//> 7x7         14538  1544480       0.7227      0.6867    2.131
+//> design     params     MACs  train error  test error
+//> ---------  ------  -------  -----------  ----------
+//> 3x3 stack   14906  2096416       0.8672      0.8367
+//> 7x7         14538  1544480       0.7227      0.6867
 
 //: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。
 //:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3.
