@@ -209,7 +209,7 @@ let comparison = try nb.cached("stack-vs-large", trainCount, epochs, after: []) 
     return result
 }
 nb.figure(ImageGrid(grids: (comparison.fieldsAtInit + comparison.fieldsTrained).map { Grid(rows: 28, columns: 28, values: $0) },
-                    labels: ["3x3 stack, init", "7x7, init", "3x3 stack, trained", "7x7, trained"],
+                    labels: ["3×3, init", "7×7, init", "3×3, trained", "7×7, trained"],
                     colormap: .viridis, columns: 4, size: Size(440, 150)),
           name: "fig-03-erf",
           caption: Bilingual(zh: "有效感受野：中心输出对输入的梯度幅值（16 张测试图平均，按最大值归一化）",
@@ -249,39 +249,40 @@ nb.note(zh: "训练用时（随机器负载变化，不做快照）：\(times)",
 //> 3x3 stack   14906  2096416       0.8672      0.8367
 //> 7x7         14538  1544480       0.7227      0.6867
 
-//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。
-//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3.
+//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。在这么少的周期里，更深的堆叠（没有批归一化）可能比 7x7 训练得更慢；VGG 的作者也遇到过深层网络难以从随机初始化开始训练的问题，他们用训练好的浅层网络（配置 A）的权重初始化更深的配置。
+//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3. In so few epochs the deeper stack (without batch normalization) can train more slowly than the 7x7 design; VGG's authors met the same difficulty of training deep nets from random initialisation and initialised their deeper configurations with the weights of the trained shallow one (configuration A).
 
 //: ## 学习率：ReduceLROnPlateau
 //:en ## Learning rate: ReduceLROnPlateau
 
-//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 3x3 堆叠训练时每一步的损失当作监视值（每一步当作一个“周期”），用讲义中的参数模拟学习率：
-//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the per-step loss of the 3x3 stack's training above stands in for the monitored value (each step treated as an "epoch"), and the rates are simulated with the slide's parameters:
-let trace = comparison.runs[0].stepLoss
+//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 7x7 网络训练时的损失按每几步取平均，当作监视值（每个窗口当作一个“周期”），用讲义中的参数模拟学习率：
+//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the training loss of the 7x7 network above, averaged over windows of a few steps, stands in for the monitored value (each window treated as an "epoch"), and the rates are simulated with the slide's parameters:
+let lossWindow = nb.isQuick ? 1 : 5
+let trace = windowMeans(comparison.runs[1].stepLoss, width: lossWindow)   // the 7x7 run, which trains from the start
 let plateau = ReduceLROnPlateau.simulate(metrics: trace, initialRate: 0.01,
                                          .init(mode: .min, factor: 0.1, patience: 10, threshold: 1e-4,
                                                thresholdMode: .relative, cooldown: 0, minLR: 0, eps: 1e-8))
 nb.show("reductions", plateau.events.count)
 nb.show("final rate", plateau.rates.last!)
-nb.figure(LineChart(xLabel: "step", yLabel: "training loss",
+nb.figure(LineChart(xLabel: "window of \(lossWindow) steps (one \"epoch\")", yLabel: "training loss",
                     series: [.init("loss", x: trace.indices.map { Double($0 + 1) }, y: trace)],
-                    events: plateau.events.map { LineChart.Event(x: Double($0.epoch + 1), label: "lr → \(formatFloat($0.new))") },
+                    events: plateau.events.map { LineChart.Event(x: Double($0.epoch + 1), label: "÷10") },
                     legend: .none, size: Size(420, 220)),
           name: "fig-03-plateau-loss",
           caption: Bilingual(zh: "监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）",
                              en: "The monitored loss and where ReduceLROnPlateau lowers the rate (vertical lines)"))
-nb.figure(LineChart(xLabel: "step", yLabel: "learning rate", yScale: .log,
-                    series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map(Double.init))],
+nb.figure(LineChart(xLabel: "window (\"epoch\")", yLabel: "log10 learning rate",
+                    series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map { log10(Double($0)) })],
                     legend: .none, size: Size(420, 160)),
           name: "fig-03-plateau-rate",
-          caption: Bilingual(zh: "模拟得到的学习率（对数坐标）", en: "The simulated learning rate (log scale)"))
+          caption: Bilingual(zh: "模拟得到的学习率（取以 10 为底的对数）", en: "The simulated learning rate (base-10 logarithm)"))
 //> reductions: 0
 //> final rate: 0.01000
 //> Figure: fig-03-plateau-loss.pdf — 监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）
-//> Figure: fig-03-plateau-rate.pdf — 模拟得到的学习率（对数坐标）
+//> Figure: fig-03-plateau-rate.pdf — 模拟得到的学习率（取以 10 为底的对数）
 
-//: 噪声大的逐步损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 步没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
-//:en A noisy per-step loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 steps pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
+//: 带噪声的训练损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 个窗口没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
+//:en A noisy training loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 windows pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
 
 //: ## 小结
 //:en ## Takeaways
