@@ -132,8 +132,8 @@ nb.show("3×3×3 / 7×7 weights", Double(coefficients["3 × 3×3"]!) / Double(co
 //> 2×3×3 / 5×5 weights: 0.7200
 //> 3×3×3 / 7×7 weights: 0.5510
 
-//: 感受野相同，堆叠的权重和 MACs 都更少，而且每两层之间多了一个 ReLU，非线性更强。下图画出两种堆叠在一维上的感受野：顶层一个元素向下看到的输入范围。
-//:en The receptive fields are equal, the stacks need fewer weights and MACs, and they put a ReLU between every two layers, so they are more non-linear. The figure draws both stacks in one dimension: the input range that one element at the top sees.
+//: 感受野相同，堆叠的权重和 MACs 都更少，而且每两层之间多了一个 ReLU，非线性更强。下图画出两种设计的感受野：顶层一个元素向下看到的输入区域。
+//:en The receptive fields are equal, the stacks need fewer weights and MACs, and they put a ReLU between every two layers, so they are more non-linear. The figures draw both designs: the input region that one element at the top sees.
 nb.figure(ReceptiveFieldDiagram(stacks: [[3, 3], [5]]), name: "fig-03-rf-5x5",
           caption: Bilingual(zh: "两个 3x3 与一个 5x5 的感受野都是 5", en: "Two 3x3 and one 5x5 both see 5 pixels"))
 nb.figure(ReceptiveFieldDiagram(stacks: [[3, 3, 3], [7]]), name: "fig-03-rf-7x7",
