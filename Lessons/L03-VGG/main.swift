@@ -54,6 +54,27 @@ nb.show("formula == engine", formula == engineRows.map(\.receptiveField.size))
 nb.show("conv5_3", formula[names.firstIndex(of: "conv5_3")!])
 nb.show("pool5", formula[names.firstIndex(of: "pool5")!])
 nb.show("VGG-16 total parameters", vggSummary.total.parameters)
+//> Table: VGG-16 逐层感受野
+//>  k  layer    f  s  ∏ s (before)  l (formula)  l (engine)  output
+//> --  -------  -  -  ------------  -----------  ----------  -----------
+//>  1  conv1_1  3  1             1            3           3  64×224×224
+//>  2  conv1_2  3  1             1            5           5  64×224×224
+//>  3  pool1    2  2             1            6           6  64×112×112
+//>  4  conv2_1  3  1             2           10          10  128×112×112
+//>  5  conv2_2  3  1             2           14          14  128×112×112
+//>  6  pool2    2  2             2           16          16  128×56×56
+//>  7  conv3_1  3  1             4           24          24  256×56×56
+//>  8  conv3_2  3  1             4           32          32  256×56×56
+//>  9  conv3_3  3  1             4           40          40  256×56×56
+//> 10  pool3    2  2             4           44          44  256×28×28
+//> 11  conv4_1  3  1             8           60          60  512×28×28
+//> 12  conv4_2  3  1             8           76          76  512×28×28
+//> 13  conv4_3  3  1             8           92          92  512×28×28
+//> 14  pool4    2  2             8          100         100  512×14×14
+//> 15  conv5_1  3  1            16          132         132  512×14×14
+//> 16  conv5_2  3  1            16          164         164  512×14×14
+//> 17  conv5_3  3  1            16          196         196  512×14×14
+//> 18  pool5    2  2            16          212         212  512×7×7
 //> formula == engine: true
 //> conv5_3: 196
 //> pool5: 212
@@ -102,8 +123,8 @@ nb.table(header: ["design", "receptive field", "weights", "= ", "MACs", "= "], r
 nb.show("2×3×3 / 5×5 weights", Double(coefficients["2 × 3×3"]!) / Double(coefficients["1 × 5×5"]!))
 nb.show("3×3×3 / 7×7 weights", Double(coefficients["3 × 3×3"]!) / Double(coefficients["1 × 7×7"]!))
 //> Table: C = 64、56×56 时小核堆叠与大核的对比（不计偏置）
-//> design   receptive field  weights     =        MACs           = 
-//> -------  ---------------  -------  ------  ---------  ----------
+//> design   receptive field  weights  =           MACs  =
+//> -------  ---------------  -------  -----  ---------  -------
 //> 2 × 3×3                5    73728  18 C²  231211008  18 C²HW
 //> 1 × 5×5                5   102400  25 C²  321126400  25 C²HW
 //> 3 × 3×3                7   110592  27 C²  346816512  27 C²HW
@@ -111,8 +132,8 @@ nb.show("3×3×3 / 7×7 weights", Double(coefficients["3 × 3×3"]!) / Double(co
 //> 2×3×3 / 5×5 weights: 0.7200
 //> 3×3×3 / 7×7 weights: 0.5510
 
-//: 感受野相同，堆叠的权重和 MACs 都更少，而且每两层之间多了一个 ReLU，非线性更强。下图画出两种堆叠在一维上的感受野：顶层一个元素向下看到的输入范围。
-//:en The receptive fields are equal, the stacks need fewer weights and MACs, and they put a ReLU between every two layers, so they are more non-linear. The figure draws both stacks in one dimension: the input range that one element at the top sees.
+//: 感受野相同，堆叠的权重和 MACs 都更少，而且每两层之间多了一个 ReLU，非线性更强。下图画出两种设计的感受野：顶层一个元素向下看到的输入区域。
+//:en The receptive fields are equal, the stacks need fewer weights and MACs, and they put a ReLU between every two layers, so they are more non-linear. The figures draw both designs: the input region that one element at the top sees.
 nb.figure(ReceptiveFieldDiagram(stacks: [[3, 3], [5]]), name: "fig-03-rf-5x5",
           caption: Bilingual(zh: "两个 3x3 与一个 5x5 的感受野都是 5", en: "Two 3x3 and one 5x5 both see 5 pixels"))
 nb.figure(ReceptiveFieldDiagram(stacks: [[3, 3, 3], [7]]), name: "fig-03-rf-7x7",
@@ -188,7 +209,7 @@ let comparison = try nb.cached("stack-vs-large", trainCount, epochs, after: []) 
     return result
 }
 nb.figure(ImageGrid(grids: (comparison.fieldsAtInit + comparison.fieldsTrained).map { Grid(rows: 28, columns: 28, values: $0) },
-                    labels: ["3x3 stack, init", "7x7, init", "3x3 stack, trained", "7x7, trained"],
+                    labels: ["3×3, init", "7×7, init", "3×3, trained", "7×7, trained"],
                     colormap: .viridis, columns: 4, size: Size(440, 150)),
           name: "fig-03-erf",
           caption: Bilingual(zh: "有效感受野：中心输出对输入的梯度幅值（16 张测试图平均，按最大值归一化）",
@@ -205,48 +226,66 @@ nb.table(header: ["design", "mass within ±3 px, init", "mass within ±3 px, tra
                  as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "有效感受野集中在中心的程度", en: "How concentrated the effective receptive fields are"))
+//> Figure: fig-03-erf.pdf — 有效感受野：中心输出对输入的梯度幅值（16 张测试图平均，按最大值归一化）
+//> Table: 有效感受野集中在中心的程度
+//> design     mass within ±3 px, init  mass within ±3 px, trained
+//> ---------  -----------------------  --------------------------
+//> 3x3 stack                   0.3740                      0.3721
+//> 7x7                         0.1789                      0.1816
 
 //: 两者的理论感受野相同（见上面的输出），但梯度集中在中心，越往边缘越弱，近似高斯形状（Luo 等，2016）；上表给出了中心 7x7 区域所占的比例。训练后的形状由数据决定。下表是训练结果：
 //:en Both have the same theoretical receptive field (printed above), yet the gradient concentrates at the centre and fades towards the border, roughly like a Gaussian (Luo et al., 2016); the table above gives the share of the central 7x7 region. After training, the shape depends on the data. The training results:
-nb.table(header: ["design", "params", "MACs", "train error", "test error", "seconds"],
+nb.table(header: ["design", "params", "MACs", "train error", "test error"],
          rows: zip(comparison.runs, comparison.macs).map { run, macs in
-             [run.name, run.parameters, macs, run.trainError.last!, run.testError.last!, run.seconds] as [any CustomStringConvertible]
+             [run.name, run.parameters, macs, run.trainError.last!, run.testError.last!] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "Fashion-MNIST 上的 3x3 堆叠与 7x7（相同训练配置）",
                             en: "3x3 stack against 7x7 on Fashion-MNIST (same training configuration)"))
+let times = comparison.runs.map { "\($0.name): \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
+nb.note(zh: "训练用时（随机器负载变化，不做快照）：\(times)", en: "Training time (varies with the machine's load, not snapshotted): \(times)")
+//> Table: Fashion-MNIST 上的 3x3 堆叠与 7x7（相同训练配置）
+//> design     params     MACs  train error  test error
+//> ---------  ------  -------  -----------  ----------
+//> 3x3 stack   14906  2096416       0.8672      0.8367
+//> 7x7         14538  1544480       0.7227      0.6867
 
-//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。
-//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3.
+//: 表中的数字来自这次运行（快速模式只训练了很少的步数，数字只说明代码能跑通）。注意这里两种设计的参数量和 MACs 相差不大，堆叠甚至略多：第一段从 1 个通道开始，一个 $1 \to 8$ 的 7x7 卷积只有 $49 \cdot 8$ 个权重，而堆叠除了 $1 \to 8$ 的 3x3 卷积，还有两个 $8 \to 8$ 的卷积。$18C^2$ 对 $25C^2$ 的节省只在输入输出通道数相同时成立；第二段（$8 \to 16$）的 7x7 已经比三个 3x3 贵。在这么少的周期里，更深的堆叠（没有批归一化）可能比 7x7 训练得更慢；VGG 的作者也遇到过深层网络难以从随机初始化开始训练的问题，他们用训练好的浅层网络（配置 A）的权重初始化更深的配置。
+//:en The numbers come from this run (quick mode trains very few steps, so there they only show that the code runs). Note that the two designs have similar parameters and MACs here, the stack even slightly more: the first stage starts from 1 channel, and a $1 \to 8$ 7x7 convolution has only $49 \cdot 8$ weights, while the stack adds two $8 \to 8$ convolutions to its $1 \to 8$ 3x3 one. The $18C^2$ against $25C^2$ saving holds when input and output channels are equal; in the second stage ($8 \to 16$) the 7x7 is already dearer than three 3x3. In so few epochs the deeper stack (without batch normalization) can train more slowly than the 7x7 design; VGG's authors met the same difficulty of training deep nets from random initialisation and initialised their deeper configurations with the weights of the trained shallow one (configuration A).
 
 //: ## 学习率：ReduceLROnPlateau
 //:en ## Learning rate: ReduceLROnPlateau
 
-//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 3x3 堆叠训练时每一步的损失当作监视值（每一步当作一个“周期”），用讲义中的参数模拟学习率：
-//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the per-step loss of the 3x3 stack's training above stands in for the monitored value (each step treated as an "epoch"), and the rates are simulated with the slide's parameters:
-let trace = comparison.runs[0].stepLoss
+//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 7x7 网络训练时的损失按每几步取平均，当作监视值（每个窗口当作一个“周期”），用讲义中的参数模拟学习率：
+//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the training loss of the 7x7 network above, averaged over windows of a few steps, stands in for the monitored value (each window treated as an "epoch"), and the rates are simulated with the slide's parameters:
+let lossWindow = nb.isQuick ? 1 : 5
+let trace = windowMeans(comparison.runs[1].stepLoss, width: lossWindow)   // the 7x7 run, which trains from the start
 let plateau = ReduceLROnPlateau.simulate(metrics: trace, initialRate: 0.01,
                                          .init(mode: .min, factor: 0.1, patience: 10, threshold: 1e-4,
                                                thresholdMode: .relative, cooldown: 0, minLR: 0, eps: 1e-8))
 nb.show("reductions", plateau.events.count)
 nb.show("final rate", plateau.rates.last!)
-nb.figure(LineChart(xLabel: "step", yLabel: "training loss",
+nb.figure(LineChart(xLabel: "window of \(lossWindow) steps (one \"epoch\")", yLabel: "training loss",
                     series: [.init("loss", x: trace.indices.map { Double($0 + 1) }, y: trace)],
-                    events: plateau.events.map { LineChart.Event(x: Double($0.epoch + 1), label: "lr → \(formatFloat($0.new))") },
+                    events: plateau.events.map { LineChart.Event(x: Double($0.epoch + 1), label: "÷10") },
                     legend: .none, size: Size(420, 220)),
           name: "fig-03-plateau-loss",
           caption: Bilingual(zh: "监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）",
                              en: "The monitored loss and where ReduceLROnPlateau lowers the rate (vertical lines)"))
-nb.figure(LineChart(xLabel: "step", yLabel: "learning rate", yScale: .log,
-                    series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map(Double.init))],
+nb.figure(LineChart(xLabel: "window (\"epoch\")", yLabel: "log10 learning rate",
+                    series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map { log10(Double($0)) })],
                     legend: .none, size: Size(420, 160)),
           name: "fig-03-plateau-rate",
-          caption: Bilingual(zh: "模拟得到的学习率（对数坐标）", en: "The simulated learning rate (log scale)"))
+          caption: Bilingual(zh: "模拟得到的学习率（取以 10 为底的对数）", en: "The simulated learning rate (base-10 logarithm)"))
+//> reductions: 0
+//> final rate: 0.01000
+//> Figure: fig-03-plateau-loss.pdf — 监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）
+//> Figure: fig-03-plateau-rate.pdf — 模拟得到的学习率（取以 10 为底的对数）
 
-//: 噪声大的逐步损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 步没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
-//:en A noisy per-step loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 steps pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
+//: 带噪声的训练损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 个窗口没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
+//:en A noisy training loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 windows pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
 
 //: ## 小结
-//:en ## Summary
+//:en ## Takeaways
 
 //: - 感受野按 $l_k = l_{k-1} + (f_k - 1) \prod_{i<k} s_i$ 逐层增长；VGG-16 的 conv5_3 与 pool5 的值见第 2 节的表。
 //: - $n$ 个 3x3 卷积与一个 $(2n+1) \times (2n+1)$ 卷积感受野相同，权重 $18C^2$ 对 $25C^2$、$27C^2$ 对 $49C^2$，MACs 同比例。
