@@ -31,8 +31,7 @@ struct LeNetFashionMNISTTests {
     func oneEpochLearns(variant: LeNetVariant) throws {
         let (trainSet, testSet) = try Self.subsets()
         #expect(trainSet.count == 6_000 && testSet.count == 1_000)
-        Random.seed(1)
-        let net = LeNet5(variant: variant)
+        let net = Random.using(RandomStream(seed: 1)) { LeNet5(variant: variant) }
         let train = Batcher(trainSet, batchSize: 32, seed: 1, transform: Self.normalize, prefetch: 0)
         let test = Batcher(testSet, batchSize: 250, shuffle: false, transform: Self.normalize, prefetch: 0)
         let before = Training.evaluate(model: net, on: test, loss: Self.loss)
@@ -57,8 +56,8 @@ struct LeNetFashionMNISTTests {
         // Augmentation drawn per (seed, epoch, item): the resumed half must redraw the same crops and flips.
         let augment = Compose(RandomCrop(size: 28, padding: 2), RandomHorizontalFlip())
         func setUp(_ seed: UInt64) -> (LeNet5, SGD, ScheduledLR, Batcher<InMemoryDataset>, Batcher<InMemoryDataset>) {
-            Random.seed(seed)
-            let net = LeNet5(variant: .modern)
+            // A private stream: tests run in parallel and would otherwise share the default one.
+            let net = Random.using(RandomStream(seed: seed)) { LeNet5(variant: .modern) }
             let opt = SGD(groups: ParameterGroup.decayAndNoDecay(net, weightDecay: 5e-4), learningRate: 0.05, momentum: 0.9)
             return (net, opt, ScheduledLR(opt, .cosine(period: 4, base: 0.05)),
                     Batcher(small, batchSize: 50, seed: 3, transform: augment, prefetch: 2),
