@@ -270,8 +270,8 @@ nb.show("weights ratio (groups 2 / groups 1)", Double(groupCounts[1]) / Double(g
 //>      2  [256, 48, 5, 5]   307200              307456  223948800
 //> weights ratio (groups 2 / groups 1): 0.5000
 
-//: 权重和 MACs 都正好减半（偏置不变）。下图是 conv2 的连接矩阵：行是 256 个输出滤波器，列是 96 个输入通道，亮的格子表示该滤波器使用该输入通道；分两组后只剩对角线上的两块，也就是两块 GPU。
-//:en Weights and MACs are exactly halved (the biases stay). The figure shows conv2's connectivity: rows are the 256 output filters, columns the 96 input channels, a bright cell means the filter uses that channel; with two groups only the two diagonal blocks remain, one per GPU.
+//: 权重和 MACs 都正好减半（偏置不变）。下面两图是 conv2 的连接矩阵：行是 256 个输出滤波器，列是 96 个输入通道，亮的格子表示该滤波器使用该输入通道；分两组后只剩对角线上的两块，也就是两块 GPU。
+//:en Weights and MACs are exactly halved (the biases stay). The two figures show conv2's connectivity: rows are the 256 output filters, columns the 96 input channels, a bright cell means the filter uses that channel; with two groups only the two diagonal blocks remain, one per GPU.
 func connectivity(_ conv: Conv2D) -> Grid {
     let perGroupIn = conv.weight.shape[1], perGroupOut = conv.outputChannels / conv.groups
     var values: [Double] = []
@@ -280,13 +280,17 @@ func connectivity(_ conv: Conv2D) -> Grid {
     }
     return Grid(rows: conv.outputChannels, columns: conv.inputChannels, values: values)
 }
-let grids = [1, 2].map { connectivity(Conv2D(inputChannels: 96, outputChannels: 256, kernelSize: 5, groups: $0)) }
-nb.figure(ImageGrid(grids: grids, labels: ["groups = 1", "groups = 2 (two towers)"], colormap: .gray, columns: 2,
-                    size: Size(340, 250)),
-          name: "fig-02-grouped-conv",
-          caption: Bilingual(zh: "AlexNet conv2 的连接矩阵：行为输出滤波器（256），列为输入通道（96）",
-                             en: "Connectivity of AlexNet's conv2: rows are output filters (256), columns input channels (96)"))
-//> Figure: fig-02-grouped-conv.pdf — AlexNet conv2 的连接矩阵：行为输出滤波器（256），列为输入通道（96）
+for groups in [1, 2] {
+    // A fixed 0...1 range: a grid of all ones must read as "all connected", not as a mid-grey.
+    nb.figure(Heatmap(title: groups == 1 ? "groups = 1" : "groups = 2 (two towers)",
+                      grid: connectivity(Conv2D(inputChannels: 96, outputChannels: 256, kernelSize: 5, groups: groups)),
+                      colormap: .viridis, range: 0...1, colorBarLabel: "connected", size: Size(230, 280)),
+              name: "fig-02-grouped-conv-\(groups)",
+              caption: Bilingual(zh: "AlexNet conv2 的连接矩阵（groups = \(groups)）：行为输出滤波器（256），列为输入通道（96）",
+                                 en: "Connectivity of AlexNet's conv2 (groups = \(groups)): rows are output filters (256), columns input channels (96)"))
+}
+//> Figure: fig-02-grouped-conv-1.pdf — AlexNet conv2 的连接矩阵（groups = 1）：行为输出滤波器（256），列为输入通道（96）
+//> Figure: fig-02-grouped-conv-2.pdf — AlexNet conv2 的连接矩阵（groups = 2）：行为输出滤波器（256），列为输入通道（96）
 
 //: ## Dropout 与重叠池化：训练误差与测试误差之差
 //:en ## Dropout and overlapping pooling: the gap between training and test error

@@ -281,8 +281,8 @@ nb.figure(LineChart(xLabel: "window (\"epoch\")", yLabel: "log10 learning rate",
 //> Figure: fig-03-plateau-loss.pdf — 监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）
 //> Figure: fig-03-plateau-rate.pdf — 模拟得到的学习率（取以 10 为底的对数）
 
-//: 带噪声的训练损失很少比最好值再低 $10^{-4}$（相对），所以损失曲线变平后，只要连续 `patience` + 1 个窗口没有新的最好值，学习率就再降一次。实际训练中监视的是每个周期的验证指标，噪声小得多，`patience` 也按周期计。
-//:en A noisy training loss rarely beats its best by a relative $10^{-4}$, so once the curve flattens the rate drops again whenever `patience` + 1 windows pass without a new best. Real training monitors a validation metric per epoch, which is far less noisy, and `patience` counts epochs.
+//: 规则只在连续超过 `patience` 个“周期”都没有比最好值低 $10^{-4}$（相对）时才触发；上面打印了这次模拟中降低的次数。损失还在每隔几个窗口创新低时，规则不会触发；真正停滞时，每过 `patience` + 1 个周期没有新的最好值，学习率就再乘以 `factor`。实际训练中监视的是每个周期的验证指标，`patience` 也按周期计。
+//:en The rule fires only when more than `patience` "epochs" in a row fail to beat the best by a relative $10^{-4}$; the number of reductions in this simulation is printed above. While the loss still sets a new low every few windows the rule stays quiet; once it truly stalls, the rate is multiplied by `factor` whenever `patience` + 1 epochs pass without a new best. Real training monitors a validation metric per epoch, and `patience` counts epochs.
 
 //: ## 小结
 //:en ## Takeaways
