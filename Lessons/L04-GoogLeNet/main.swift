@@ -30,6 +30,7 @@ nb.figure(SideBySide(panels: [InceptionModuleDiagram(title: "(a) naive", variant
           name: "fig-04-inception-modules",
           caption: Bilingual(zh: "Inception 模块：(a) 朴素版本；(b) 维度下降版本（GoogLeNet 的 3a，输入 192 通道）",
                              en: "The inception module: (a) naive; (b) with dimension reduction (GoogLeNet's 3a, 192 input channels)"))
+//> Figure: fig-04-inception-modules.pdf — Inception 模块：(a) 朴素版本；(b) 维度下降版本（GoogLeNet 的 3a，输入 192 通道）
 //- show
 let naive3a = InceptionModule(naiveInputChannels: 192, ch1x1: 64, ch3x3: 128, ch5x5: 32)
 let reduced3a = InceptionModule(inputChannels: 192, ch1x1: 64, ch3x3reduce: 96, ch3x3: 128,
@@ -43,9 +44,14 @@ nb.table(header: ["module (3a, 28×28×192)", "output channels", "weights", "MAC
                 ["(b) 1×1 reductions", reduced3a.outputChannels, grouped(s3aReduced.total.parameters),
                  grouped(s3aReduced.total.macs)]],
          caption: Bilingual(zh: "inception (3a) 的两种版本", en: "The two versions of inception (3a)"))
+//> Table: inception (3a) 的两种版本
+//> module (3a, 28×28×192)  output channels  weights         MACs
+//> ----------------------  ---------------  -------  -----------
+//> (a) naive                           416  387,296  303,464,448
+//> (b) 1×1 reductions                  256  163,696  128,049,152
 
-//: 同样的 3a 位置，朴素版本的输出通道更多（池化分支带着 192 个通道），计算量是维度下降版本的好几倍；下一个模块还要在这个更宽的输出上继续计算。
-//:en At the same place, the naive version outputs more channels (the pooling branch carries all 192) and costs several times the MACs of the reduced one; the next module would then have to work on that wider output.
+//: 同样的 3a 位置，朴素版本的输出通道更多（池化分支带着 192 个通道），MACs 是维度下降版本的两倍多；下一个模块还要在这个更宽的输出上继续计算。
+//:en At the same place, the naive version outputs more channels (the pooling branch carries all 192) and costs more than twice the MACs of the reduced one; the next module would then have to work on that wider output.
 
 //: ## 瓶颈结构：讲义的练习
 //:en ## The bottleneck: the lecture's exercise
@@ -70,6 +76,15 @@ nb.show("(a) weights = 5·5·64·64 + 64", grouped(5 * 5 * 64 * 64 + 64))
 nb.show("(b) weights = 1·1·64·32 + 32 + 5·5·32·64 + 64", grouped(1 * 1 * 64 * 32 + 32 + 5 * 5 * 32 * 64 + 64))
 nb.show("engine agrees with the formulas", weightsA == 102_464 && weightsB == 53_344
         && macsA == 5 * 5 * 64 * 64 && macsB == 64 * 32 + 5 * 5 * 32 * 64)
+//> Table: 讲义练习的答案（引擎计数）
+//>                    weights  MACs
+//> -----------------  -------  ----------
+//> (a) 5×5            102,464  102,400 i²
+//> (b) 1×1 → 32, 5×5   53,344  53,248 i²
+//> (b) / (a)            0.521  0.520
+//> (a) weights = 5·5·64·64 + 64: 102,464
+//> (b) weights = 1·1·64·32 + 32 + 5·5·32·64 + 64: 53,344
+//> engine agrees with the formulas: true
 
 //: 讲义给 (a) 的 MACs 写的是 “$10240 i^2$”，少了一个 0：$5 \times 5 \times 64 \times 64 = 102400$，应为 $102400 i^2$。按讲义的错数，(b) 的 $53248 i^2$ 反而比 (a) 还大；改正之后，瓶颈把计算量降到约一半。下面再用一个具体尺寸核对 $i^2$ 的规律：GoogLeNet 的 28x28 特征图。
 //:en The lecture writes "$10240 i^2$" for the MACs of (a), one zero short: $5 \times 5 \times 64 \times 64 = 102400$, so it should read $102400 i^2$. With the slide's figure, (b)'s $53248 i^2$ would even exceed (a); corrected, the bottleneck roughly halves the work. Next, the $i^2$ law checked at a concrete size, GoogLeNet's 28x28 feature maps.
@@ -81,6 +96,10 @@ nb.table(header: ["i", "(a) MACs", "(b) MACs", "(a) = 102,400 i²", "(b) = 53,24
          rows: [[i, grouped(macsA28), grouped(macsB28), macsA28 == 102_400 * i * i, macsB28 == 53_248 * i * i,
                  grouped(10_240 * i * i)]],
          caption: Bilingual(zh: "$i = 28$ 时的乘法次数", en: "Multiply-accumulates at $i = 28$"))
+//> Table: $i = 28$ 时的乘法次数
+//>  i    (a) MACs    (b) MACs  (a) = 102,400 i²  (b) = 53,248 i²  slide's 10,240 i²
+//> --  ----------  ----------  ----------------  ---------------  -----------------
+//> 28  80,281,600  41,746,432  true              true                     8,028,160
 
 //: 瓶颈减少了特征图的数目，会丢失信息，但不会导致性能下降：网络的信息容量并不总和宽度成正比，高维输入投射到低维空间仍能保留有效信息，而且这种投射起到正则化的作用。
 //:en The bottleneck cuts the number of feature maps and so loses information, yet performance does not drop: a network's capacity is not simply proportional to its width, a projection of a high-dimensional input to fewer dimensions can keep the useful information, and the projection acts as a regulariser.
@@ -114,6 +133,35 @@ nb.table(header: ["variant", "params", "MACs", "MB (10⁶ B)"],
          caption: Bilingual(zh: "GoogLeNet 合计（不含辅助分类器）", en: "GoogLeNet totals (auxiliary classifiers off)"))
 let alexnetParameters = try Zoo.model(named: "alexnet").parameterCount
 nb.show("AlexNet / GoogLeNet parameters", Double(alexnetParameters) / Double(summary.total.parameters))
+//> Table: GoogLeNet（torchvision）按模块汇总
+//> module       output           params         MACs
+//> -----------  ------------  ---------  -----------
+//> conv1        1×64×112×112      9,536  118,013,952
+//> maxpool1     1×64×56×56            0            0
+//> conv2        1×64×56×56        4,224   12,845,056
+//> conv3        1×192×56×56     110,976  346,816,512
+//> maxpool2     1×192×28×28           0            0
+//> inception3a  1×256×28×28     155,872  121,626,624
+//> inception3b  1×480×28×28     340,224  265,732,096
+//> maxpool3     1×480×14×14           0            0
+//> inception4a  1×512×14×14     364,512   71,199,744
+//> inception4b  1×512×14×14     425,232   83,091,456
+//> inception4c  1×512×14×14     486,192   95,033,344
+//> inception4d  1×528×14×14     573,312  112,093,184
+//> inception4e  1×832×14×14     803,840  157,151,232
+//> maxpool4     1×832×7×7             0            0
+//> inception5a  1×832×7×7       978,944   47,867,904
+//> inception5b  1×1024×7×7    1,347,040   65,881,088
+//> avgpool      1×1024×1×1            0            0
+//> dropout      1×1024×1×1            0            0
+//> (reshape)    1×1024                0            0
+//> fc           1×1000        1,025,000    1,024,000
+//> Table: GoogLeNet 合计（不含辅助分类器）
+//> variant                        params           MACs  MB (10⁶ B)
+//> --------------------------  ---------  -------------  ----------
+//> googlenet (torchvision)     6,624,904  1,498,376,192        26.5
+//> googlenet_original (paper)  6,998,552  1,582,671,872        28.0
+//> AlexNet / GoogLeNet parameters: 9.223
 
 //: 约 660 万个参数，只有 AlexNet 的九分之一左右，而 MACs 约为 15 亿：大部分参数省在了没有大全连接层（最后用全局平均池化）和 1x1 降维上。
 //:en About 6.6 million parameters, roughly a ninth of AlexNet's, at about 1.5 billion MACs: most of the saving comes from having no large fully connected layers (global average pooling at the end) and from the 1x1 reductions.
@@ -147,7 +195,7 @@ let bn = batchNorm(Tensor(shape: [4, 1], values: xs.map(Float.init)),
 nb.show("y (engine batchNorm)", bn.scalars)
 //> μ_B: 3.000
 //> σ_B²: 3.500
-//> x̂ (by hand): [-1.069, -0.5345, 0.0000, 1.604]
+//> x̂ (by hand): [-1.069, -0.5345, 0, 1.604]
 //> y (by hand): [-1.138, -0.06904, 1.000, 4.207]
 //> y (engine batchNorm): [-1.138, -0.06904, 1.000, 4.207]
 
@@ -182,6 +230,11 @@ for (label, big, small) in factorisations {
 nb.table(header: ["factorisation", "weights", "→ weights", "saved", "MACs", "→ MACs", "RF"],
          rows: factorRows,
          caption: Bilingual(zh: "卷积分解的节省（$C = 192$，17x17）", en: "Savings of the factorisations ($C = 192$, 17x17)"))
+//> Table: 卷积分解的节省（$C = 192$，17x17）
+//> factorisation      weights  → weights  saved         MACs       → MACs  RF
+//> ---------------  ---------  ---------  -----  -----------  -----------  -----
+//> 7×7 → 1×7 + 7×1  1,806,336    516,096  71.4%  522,031,104  149,151,744  7 / 7
+//> 5×5 → 3×3 + 3×3    921,600    663,552  28.0%  266,342,400  191,766,528  5 / 5
 
 //: 每个输入输出通道对的权重从 $49$ 降到 $7 + 7 = 14$（省 71.4%），从 $25$ 降到 $9 + 9 = 18$（省 28%），与 $C$ 无关；感受野（RF）一列显示两种写法都看到 7 或 5 个像素宽的区域（1x7 + 7x1 的高度方向感受野由 7x1 给出）。
 //:en Per pair of input and output channels the weights drop from $49$ to $7 + 7 = 14$ (71.4% saved) and from $25$ to $9 + 9 = 18$ (28% saved), whatever $C$ is; the RF column shows both forms see a region 7 or 5 pixels wide (for 1x7 + 7x1 the height of the field comes from the 7x1).
@@ -212,6 +265,14 @@ for t in 1...5 {
 nb.table(header: ["t", "G (by hand)", "W (by hand)", "W (engine)"],
          rows: rmsRows,
          caption: Bilingual(zh: "讲义形式的 RMSProp，$L = W^2/2$", en: "RMSProp in the lecture's form, $L = W^2/2$"))
+//> Table: 讲义形式的 RMSProp，$L = W^2/2$
+//> t  G (by hand)  W (by hand)  W (engine)
+//> -  -----------  -----------  ----------
+//> 1       0.1000       0.6838      0.6838
+//> 2       0.1368       0.4989      0.4989
+//> 3       0.1480       0.3692      0.3692
+//> 4       0.1468       0.2728      0.2728
+//> 5       0.1396       0.1998      0.1998
 
 //: PyTorch 的 `torch.optim.RMSprop` 把 $\epsilon$ 放在根号外（$\sqrt{G} + \epsilon$），$\epsilon$ 很小时两者几乎相同；Inception-v3 的论文用的是 $\epsilon = 1.0$，那时两种写法差别很大，移植超参数时要注意。
 //:en PyTorch's `torch.optim.RMSprop` puts $\epsilon$ outside the root ($\sqrt{G} + \epsilon$); with a tiny $\epsilon$ both agree closely, but the Inception-v3 paper used $\epsilon = 1.0$, where the two forms differ a lot: convert with care when porting hyperparameters.
@@ -234,7 +295,7 @@ nb.table(header: ["convention", "true class", "each other class", "row sum"],
 //> convention        true class  each other class  row sum
 //> ----------------  ----------  ----------------  -------
 //> lecture: ε/(K−1)      0.9000           0.01111    1.000
-//> PyTorch: ε/K          0.9100          0.010000    1.000
+//> PyTorch: ε/K          0.9100           0.01000    1.000
 
 //: 平滑的目标让网络不再把正确类别的概率推向 1。为了看到这一点，在 Fashion-MNIST 上训练两个同样的 LeNet-5（ReLU 版本），一个用 one-hot 目标，一个用 $\epsilon = 0.1$（PyTorch 约定），然后看测试集上每张图最大的 softmax 概率（预测的置信度）的分布。这一步结果存进实验缓存。
 //:en Smoothed targets stop the network from pushing the probability of the true class towards 1. To see this, train two identical LeNet-5s (the ReLU version) on Fashion-MNIST, one with one-hot targets and one with $\epsilon = 0.1$ (PyTorch's convention), and look at the distribution of the largest softmax probability per test image (the predicted confidence). The results go into the experiment cache.
@@ -291,6 +352,12 @@ nb.figure(BarChart(categoryLabel: "max softmax probability", valueLabel: "share 
                              en: "Distribution of the predicted confidence: one-hot targets ($\\epsilon = 0$) push many "
                                  + "test images above 0.99; with $\\epsilon = 0.1$ almost none, confidence gathers "
                                  + "around 0.9 (the true-class target is 0.91 under PyTorch's convention)"))
+//> Table: 有无标签平滑的 LeNet-5（Fashion-MNIST 测试集）
+//>      ε  train images  epochs  test accuracy  mean confidence  share ≥ 0.99
+//> ------  ------------  ------  -------------  ---------------  ------------
+//>      0          2000       1         0.3110           0.1637             0
+//> 0.1000          2000       1         0.3650           0.1272             0
+//> Figure: fig-04-label-smoothing.pdf — 预测置信度的分布：one-hot 目标（$\epsilon = 0$）把很多测试图推到 0.99 以上；$\epsilon = 0.1$ 时几乎没有，置信度集中在 0.9 附近（PyTorch 约定下正确类别的目标值是 0.91）
 
 //: 用 one-hot 目标训练时，交叉熵只有在正确类别的概率趋于 1（logit 差趋于无穷）时才到最小，网络会越来越自信；平滑之后最优的输出就是平滑的目标本身，置信度被拉回到 $1 - \epsilon + \epsilon/K$ 附近，测试精度却基本不受影响。（快速模式只训练很少的图片，直方图要在完整模式下看。）
 //:en With one-hot targets the cross-entropy only reaches its minimum as the true class's probability tends to 1 (logit gaps tending to infinity), so the network grows ever more confident; with smoothing the optimal output is the smoothed target itself, which pulls confidence back towards $1 - \epsilon + \epsilon/K$ while test accuracy is barely affected. (Quick mode trains on very few images; look at the histogram in full mode.)
@@ -309,9 +376,12 @@ nb.figure(LineChart(xLabel: "epoch", yLabel: "learning rate",
                     events: [.init(x: Double(halved), label: "lr = 0.005")], legend: .bottomLeft),
           name: "fig-04-schedule",
           caption: Bilingual(zh: "GoogLeNet 的学习率：每 8 个周期乘以 0.96", en: "GoogLeNet's learning rate: ×0.96 every 8 epochs"))
+//> Figure: fig-04-schedule.pdf — GoogLeNet 的学习率：每 8 个周期乘以 0.96
 //- show
 nb.show("lr at epochs 0, 8, 80, 240", [0, 8, 80, 240].map { schedule($0) })
 nb.show("first epoch with lr ≤ 0.005", halved)
+//> lr at epochs 0, 8, 80, 240: [0.01000, 0.009600, 0.006648, 0.002939]
+//> first epoch with lr ≤ 0.005: 136
 
 //: ## 小结
 //:en ## Summary
@@ -319,11 +389,11 @@ nb.show("first epoch with lr ≤ 0.005", halved)
 //: - Inception 模块并排使用 1x1、3x3、5x5 卷积和池化；1x1 降维（瓶颈）让它负担得起：讲义练习中权重从 102,464 降到 53,344，MACs 从 $102400 i^2$（讲义误作 $10240 i^2$）降到 $53248 i^2$。
 //: - 整个 GoogLeNet（torchvision）约 660 万参数、15 亿 MACs，没有大的全连接层。
 //: - Inception-v2 加入批标准化；Inception-v3 分解大卷积核（7x7 省 71%，5x5 省 28%）、用 RMSProp 和标签平滑。
-//: - 标签平滑有两种约定（$\epsilon/(K-1)$ 与 $\epsilon/K$）；它把训练好的网络的置信度从接近 1 拉回到约 $1-\epsilon$。
+//: - 标签平滑有两种约定（$\epsilon/(K-1)$ 与 $\epsilon/K$）；它让训练好的网络不再过分自信：置信度集中在 $1-\epsilon$ 附近，几乎没有测试图超过 0.99。
 //:en - The inception module runs 1x1, 3x3 and 5x5 convolutions and pooling side by side; 1x1 reductions (the bottleneck) make it affordable: in the lecture's exercise weights drop from 102,464 to 53,344 and MACs from $102400 i^2$ (misprinted $10240 i^2$ on the slide) to $53248 i^2$.
 //:en - The whole GoogLeNet (torchvision) has about 6.6 million parameters and 1.5 billion MACs, with no large fully connected layers.
 //:en - Inception-v2 adds batch normalization; Inception-v3 factorises large kernels (7x7 saves 71%, 5x5 saves 28%) and uses RMSProp and label smoothing.
-//:en - Label smoothing comes in two conventions ($\epsilon/(K-1)$ and $\epsilon/K$); it pulls a trained network's confidence from near 1 back to about $1-\epsilon$.
+//:en - Label smoothing comes in two conventions ($\epsilon/(K-1)$ and $\epsilon/K$); it keeps a trained network from over-confidence: confidence gathers near $1-\epsilon$ and almost no test image exceeds 0.99.
 //- hide
 nb.exercise(zh: "输入 $i \\times i \\times 192$，输出 32 个通道：(a) 直接 5x5 卷积；(b) 先 1x1 降到 16 个通道再 5x5。计算两者的权重数（含偏置）和 MACs（用 $i$ 表示）。",
             en: "Input $i \\times i \\times 192$, 32 output channels: (a) a 5x5 convolution directly; (b) a 1x1 reduction to 16 channels, then 5x5. Give the weights (biases included) and the MACs (in terms of $i$) of each.",

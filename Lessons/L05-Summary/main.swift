@@ -46,6 +46,8 @@ let cards = try nb.cached("architecture-cards", names, after: []) {
 func card(_ name: String) -> ArchitectureCard { cards[name]! }
 nb.show("ResNet-50 parameters", grouped(card("resnet50").totalWeights))
 nb.show("VGG-16 parameters", grouped(card("vgg16").totalWeights))
+//> ResNet-50 parameters: 25,557,032
+//> VGG-16 parameters: 138,357,544
 
 //: ## 表一：路径、卷积核、深度
 //:en ## Table 1: paths, kernels, depth
@@ -68,6 +70,18 @@ nb.table(header: ["model", "single path?", "kernel sizes", "k ≤ 3", "depth", "
          },
          caption: Bilingual(zh: "单一路径？小卷积核？深度（引擎测量，右列为讲义）",
                             en: "Single path? Small kernels? Depth (measured by the engine; right: the slide)"))
+//> Table: 单一路径？小卷积核？深度（引擎测量，右列为讲义）
+//> model               single path?  kernel sizes           k ≤ 3  depth  slide
+//> ------------------  ------------  ---------------------  -----  -----  -----------------
+//> alexnet_original    yes           3,5,11                 60%        8  yes / no / 8
+//> vgg16               yes           3                      100%      16  yes / yes / 16
+//> vgg19               yes           3                      100%      19  yes / yes / 19
+//> googlenet_original  no            1,3,5,7                82%       22  no / no (V1) / 22
+//> inception_v3        no            1,3,5,1×3,1×7,3×1,7×1  69%       48  no / yes (V3) / —
+//> resnet34            no            1,3,7                  97%       34  no / yes / 34
+//> resnet152           no            1,3,7                  99%      152  no / yes / 152
+//> densenet121         no            1,3,7                  99%      121  no / yes / 121
+//> densenet264         no            1,3,7                  100%     265  no / yes / 264
 
 //: ## 表二：输入、参数量、MACs
 //:en ## Table 2: input, parameter size, MACs
@@ -89,9 +103,23 @@ nb.table(header: ["model", "params", "MiB", "MB", "MACs", "slide MB", "slide MAC
          caption: Bilingual(zh: "参数量和 MACs（引擎）与讲义；输入都是 224x224；MiB = 参数 × 4 / $2^{20}$，MB = 参数 × 4 / $10^6$",
                             en: "Parameter size and MACs (engine) against the slide; all inputs 224x224; "
                                 + "MiB = parameters × 4 / $2^{20}$, MB = parameters × 4 / $10^6$"))
+//> Table: 参数量和 MACs（引擎）与讲义；输入都是 224x224；MiB = 参数 × 4 / $2^{20}$，MB = 参数 × 4 / $10^6$
+//> model                   params    MiB     MB  MACs   slide MB  slide MACs
+//> ----------------------  ------  -----  -----  -----  --------  ----------
+//> alexnet                 61.10M  233.1  244.4  714M   233 MB    727 M
+//> vgg16                   138.4M  527.8  553.4  15.5G  528 MB    16 G
+//> vgg19                   143.7M  548.0  574.7  19.6G  548 MB    20 G
+//> googlenet               6.625M   25.3   26.5  1.50G  51 MB     2 G
+//> googlenet+aux           13.00M   49.6   52.0  1.51G  51 MB     2 G
+//> googlenet_original+aux  13.38M   51.0   53.5  1.59G  51 MB     2 G
+//> resnet18                11.69M   44.6   46.8  1.81G  45 MB     2 G
+//> resnet34                21.80M   83.2   87.2  3.66G  83 MB     4 G
+//> densenet121             7.979M   30.4   31.9  2.83G  31 MB     3 G
 //- show
 nb.show("AlexNet params × 4 / 2^20", Double(card("alexnet").totalWeights * 4) / 1_048_576)
 nb.show("MiB / MB", 1e6 / 1_048_576)
+//> AlexNet params × 4 / 2^20: 233.1
+//> MiB / MB: 0.9537
 
 //: 读这张表：
 //:
@@ -105,6 +133,7 @@ nb.show("MiB / MB", 1e6 / 1_048_576)
 //:en - AlexNet's MACs are the subject of the next section.
 nb.show("GoogLeNet (original) aux-head parameters",
         grouped(card("googlenet_original+aux").totalWeights - card("googlenet_original").totalWeights))
+//> GoogLeNet (original) aux-head parameters: 6,379,728
 
 //: ## 讲义的数字从哪里来
 //:en ## Where the slide's numbers come from
@@ -121,6 +150,11 @@ nb.table(header: ["model", "variant", "params", "conv MACs", "FC MACs", "MACs", 
                      String(format: "%+.1f%%", 100 * (Double(c.totalMACs) / 724e6 - 1))]
          },
          caption: Bilingual(zh: "AlexNet 的两种实现", en: "The two AlexNets"))
+//> Table: AlexNet 的两种实现
+//> model             variant                          params  conv MACs  FC MACs  MACs  vs 727M  vs 724M
+//> ----------------  ---------------------------  ----------  ---------  -------  ----  -------  -------
+//> alexnet           torchvision, one tower, 224  61,100,840  656M       58.6M    714M  -1.8%    -1.4%
+//> alexnet_original  paper, two towers, 227       60,965,224  666M       58.6M    724M  -0.4%    +0.1%
 
 //: 讲义的 233 MB 正是 torchvision 单塔版本的参数量（MiB）。727 M MACs 与两个版本都只差 2% 以内，离原版两塔网络（Sze 等的 TABLE II 记为 724 M）更近，它的出处无法从实现确定。两塔的分组卷积让第 2、4、5 层每个卷积核只看一半的输入通道，这几层的参数和 MACs 因此减半；两个版本的总参数却相近，因为六千多万个参数里绝大部分在全连接层。
 //:en The slide's 233 MB is exactly the parameter size (MiB) of torchvision's one-tower network. Its 727 M MACs are within 2% of both versions, closest to the original two-tower network (724 M in Sze et al.'s TABLE II); where that figure comes from cannot be settled from the implementations. The two towers' grouped convolutions let each kernel of layers 2, 4 and 5 see only half of the input channels, halving those layers' parameters and MACs; the totals stay close because the fully connected layers hold most of the parameters.
@@ -135,6 +169,11 @@ nb.table(header: ["ResNet-50", "params", "MACs", "vs TABLE II 3.9G"],
                 ["v1.5 (torchvision)", grouped(v15.totalWeights), short(v15.totalMACs, digits: 4),
                  String(format: "%+.1f%%", 100 * (Double(v15.totalMACs) / 3.9e9 - 1))]],
          caption: Bilingual(zh: "ResNet-50 v1 与 v1.5", en: "ResNet-50 v1 and v1.5"))
+//> Table: ResNet-50 v1 与 v1.5
+//> ResNet-50               params  MACs    vs TABLE II 3.9G
+//> ------------------  ----------  ------  ----------------
+//> v1 (paper)          25,557,032  3.858G  -1.1%
+//> v1.5 (torchvision)  25,557,032  4.089G  +4.9%
 
 //: ## TABLE II
 //:en ## TABLE II
@@ -164,6 +203,26 @@ nb.table(header: ["metric", "LeNet-5", "AlexNet", "VGG-16", "GoogLeNet v1", "Res
                 row("total weights") { short($0.totalWeights) },
                 row("total MACs") { short($0.totalMACs) }],
          caption: Bilingual(zh: "TABLE II 的指标（引擎测量）", en: "The metrics of TABLE II (measured by the engine)"))
+//> Table: TABLE II 的指标（引擎测量）
+//> metric              LeNet-5  AlexNet    VGG-16      GoogLeNet v1  ResNet-50
+//> ------------------  -------  ---------  ----------  ------------  ---------
+//> input               28×28    227×227    224×224     224×224       224×224
+//> # CONV layers       2        5          13          57            53
+//> depth (# CONV)      2        5          13          21            49
+//> filter sizes        5        3,5,11     3           1,3,5,7       1,3,7
+//> # channels          1–6      3–384      3–512       3–832         3–2048
+//> # filters           6–16     96–384     64–512      16–384        64–2048
+//> stride              1        1,4        1           1,2           1,2
+//> CONV weights        2.57k    2.33M      14.7M       5.97M         23.5M
+//> CONV MACs           358k     666M       15.3G       1.58G         3.86G
+//> # FC layers         3        3          3           1             1
+//> FC inputs           84–400   4096–9216  4096–25088  1024          2048
+//> FC outputs          10–120   1000–4096  1000–4096   1000          1000
+//> FC weights          59.1k    58.6M      124M        1.02M         2.05M
+//> FC MACs             58.9k    58.6M      124M        1.02M         2.05M
+//> other (BN) weights  0        0          0           0             53.1k
+//> total weights       61.7k    61.0M      138M        7.00M         25.6M
+//> total MACs          417k     724M       15.5G       1.58G         3.86G
 
 //: 与讲义比较总数（讲义的数为 TABLE II 原文）：
 //:en The totals against the slide (TABLE II as printed):
@@ -179,6 +238,14 @@ nb.table(header: ["model", "weights", "Δ", "MACs", "Δ", "CONV weights Δ", "CO
          },
          caption: Bilingual(zh: "引擎测量与 TABLE II 的差别（Δ = 引擎 / 讲义 − 1）",
                             en: "Engine measurements against TABLE II (Δ = engine / slide − 1)"))
+//> Table: 引擎测量与 TABLE II 的差别（Δ = 引擎 / 讲义 − 1）
+//> model               weights  Δ      MACs   Δ       CONV weights Δ  CONV MACs Δ
+//> ------------------  -------  -----  -----  ------  --------------  -----------
+//> lenet5              61.7k    +2.8%  417k   +22.1%  -1.1%           +26.4%
+//> alexnet_original    61.0M    -0.1%  724M   +0.1%   +1.5%           -0.0%
+//> vgg16               138M     +0.3%  15.5G  -0.2%   +0.1%           +0.3%
+//> googlenet_original  7.00M    -0.0%  1.58G  +10.7%  -0.4%           +10.6%
+//> resnet50 v1         25.6M    +0.2%  3.86G  -1.1%   -0.2%           -0.1%
 
 //: - **LeNet-5** 差得最多，因为 TABLE II 的“LeNet 5”其实是 Caffe 的 LeNet（卷积 20、50 个滤波器，全连接 500、10，见表中的 “20, 50”“10, 500”），而模型库实现的是 LeCun 1998 的 LeNet-5（6、16 个滤波器，C5 用 5x5 卷积，全连接 84、10，输入补零到 32x32）。
 //: - **AlexNet**、**VGG-16** 与讲义的总数相差不到百分之一；GoogLeNet 的权重也是如此（TABLE II 的全连接 1 M 是四舍五入，引擎的数见下）。GoogLeNet 的 MACs 却比 TABLE II 的 1.43 G 多约 11%；论文本身说 GoogLeNet 的预算是“15 亿次乘加”，引擎的数与论文更接近，1.43 G 的来历无法从实现确定。
@@ -189,6 +256,8 @@ nb.table(header: ["model", "weights", "Δ", "MACs", "Δ", "CONV weights Δ", "CO
 //- show
 nb.show("ResNet-50 BN parameters", grouped(card("resnet50 v1").otherWeights))
 nb.show("GoogLeNet v1 FC weights", grouped(card("googlenet_original").fcWeights))
+//> ResNet-50 BN parameters: 53,120
+//> GoogLeNet v1 FC weights: 1,025,000
 
 //: ## ILSVRC 历年冠军
 //:en ## ILSVRC winners by year
@@ -212,6 +281,8 @@ nb.figure(LineChart(xLabel: "year", yLabel: "top-5 error (%)", yRange: 0...30,
           caption: Bilingual(zh: "ILSVRC 分类冠军的 top-5 错误率（2010–2017）与人类的 5.1%",
                              en: "Top-5 error of the ILSVRC classification winners (2010–2017) and the human 5.1%"))
 nb.show("first year below the human 5.1%", winners.first { $0.2 < 5.1 }!.0)
+//> Figure: fig-05-ilsvrc.pdf — ILSVRC 分类冠军的 top-5 错误率（2010–2017）与人类的 5.1%
+//> first year below the human 5.1%: 2015
 
 //: ## 精度与计算量
 //:en ## Accuracy against computation
@@ -237,6 +308,20 @@ nb.table(header: ["model", "MACs", "params", "top-1 (%)", "top-1 per GMAC"],
               String(format: "%.1f", acc / (Double(card(n).totalMACs) / 1e9))]
          },
          caption: Bilingual(zh: "公布的精度（torchvision 文档）与引擎的计数", en: "Published accuracy (torchvision documentation) and the engine's counts"))
+//> Figure: fig-05-accuracy-macs.pdf — torchvision 公布的 top-1 精度与引擎算出的 MACs
+//> Table: 公布的精度（torchvision 文档）与引擎的计数
+//> model         MACs   params  top-1 (%)  top-1 per GMAC
+//> ------------  -----  ------  ---------  --------------
+//> alexnet       714M   61.1M       56.52            79.1
+//> vgg16         15.5G  138M        71.59             4.6
+//> vgg19         19.6G  144M        72.38             3.7
+//> googlenet     1.50G  6.62M       69.78            46.6
+//> inception_v3  5.71G  23.8M       77.29            13.5
+//> resnet18      1.81G  11.7M       69.76            38.5
+//> resnet34      3.66G  21.8M       73.31            20.0
+//> resnet50      4.09G  25.6M       76.13            18.6
+//> resnet152     11.5G  60.2M       78.31             6.8
+//> densenet121   2.83G  7.98M       74.43            26.3
 
 //: ## 小结
 //:en ## Summary

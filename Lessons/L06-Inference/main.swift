@@ -63,12 +63,21 @@ nb.figure(ImageGrid(tiles: [.init(raster(input), label: "input \(input.width)×\
           name: "fig-06-preprocess",
           caption: Bilingual(zh: "输入图片与预处理后的 224x224 中心区域（已反归一化以便显示）",
                              en: "The input image and the preprocessed 224x224 centre (denormalized for display)"))
+//> Table: 预处理的每一步
+//> step             shape [C, H, W]  channel means
+//> ---------------  ---------------  --------------------
+//> decoded          [3, 360, 480]    0.451, 0.598, 0.622
+//> Resize(256)      [3, 256, 341]    0.450, 0.598, 0.622
+//> CenterCrop(224)  [3, 224, 224]    0.464, 0.611, 0.608
+//> Normalize        [3, 224, 224]    -0.091, 0.690, 0.900
+//> Figure: fig-06-preprocess.pdf — 输入图片与预处理后的 224x224 中心区域（已反归一化以便显示）
 
 //: `Resize(256)` 只规定短边：长边按比例变成 $\lfloor 256 \cdot 480 / 360 \rfloor = 341$；之后的中心裁剪丢掉左右两边。最后一行的均值说明归一化把每个通道移到了 0 附近（对这张图不一定正好是 0，因为 ImageNet 的均值是整个训练集的均值）。`unsqueeze(0)` 对应于把 $[3, 224, 224]$ 变成批量为 1 的 $[1, 3, 224, 224]$。
 //:en `Resize(256)` fixes only the shorter side: the longer one becomes $\lfloor 256 \cdot 480 / 360 \rfloor = 341$ in proportion, and the centre crop then cuts off both sides. The last row's means show normalization moving every channel towards 0 (not exactly 0 for this picture, since the ImageNet mean is that of the whole training set). `unsqueeze(0)` corresponds to reshaping $[3, 224, 224]$ into a batch of one, $[1, 3, 224, 224]$.
 //- show
 let batch = normalized.tensor().reshaped([1, 3, 224, 224])
 nb.show("input batch", batch.shape)
+//> input batch: [1, 3, 224, 224]
 
 //: ## 类别名
 //:en ## The class names
@@ -81,6 +90,9 @@ let categories = try String(contentsOf: classesURL, encoding: .utf8).split(separ
 nb.show("classes", categories.count)
 nb.show("classes 258, 259", [categories[258], categories[259]])
 nb.show("distinct names", Set(categories).count)
+//> classes: 1000
+//> classes 258, 259: ["Samoyed", "Pomeranian"]
+//> distinct names: 1000
 
 //: ## 准备网络：真实的权重
 //:en ## Preparing the network: real weights
@@ -129,6 +141,10 @@ nb.show("scores", scores.shape)
 nb.show("sum of probabilities ≈ 1", abs(flat.reduce(0, +) - 1) < 1e-3)
 nb.show("entropy / ln 1000 > 0.99", entropy / log(1000.0) > 0.99)
 nb.show("max probability < 0.01", flat.max()! < 0.01)
+//> scores: [1, 1000]
+//> sum of probabilities ≈ 1: true
+//> entropy / ln 1000 > 0.99: true
+//> max probability < 0.01: true
 
 //: ## 完整的推断：一个小模型
 //:en ## The whole inference with a small model
@@ -166,6 +182,9 @@ let sample = try PNG.decode(file: samplePath, mode: .gray)
 let logits = withNoGrad { lenet(sample.tensor().reshaped([1, 1, 28, 28])) }
 let lenetProbabilities = softmax(logits).scalars
 nb.show("true class", FashionMNIST.classNames[test.item(0).label])
+//> load_state_dict: <All keys matched successfully>
+//> checkpoint tensors: ["features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias", "classifier.1.weight", "classifier.1.bias", "classifier.3.weight", "classifier.3.bias", "classifier.5.weight", "classifier.5.bias"]
+//> true class: Ankle boot
 //- fold table and figure
 nb.table(header: ["rank", "class", "probability"],
          rows: topK(lenetProbabilities, 5).enumerated().map { r, p -> [any CustomStringConvertible] in
@@ -181,6 +200,15 @@ nb.figure(SideBySide(panels: [
                        showValues: true, size: Size(290, 170))]),
           name: "fig-06-fashion-sample",
           caption: Bilingual(zh: "分类的测试图片（28x28，灰度）和 top-5 概率", en: "The test image being classified (28x28, grey) and its top-5 probabilities"))
+//> Table: 从 PNG 读回的测试图片：top-5
+//> rank  class       probability
+//> ----  ----------  -----------
+//>    1  Ankle boot        0.367
+//>    2  Sneaker           0.232
+//>    3  Sandal            0.147
+//>    4  Bag               0.114
+//>    5  Pullover          0.041
+//> Figure: fig-06-fashion-sample.pdf — 分类的测试图片（28x28，灰度）和 top-5 概率
 
 //: ## 批量为 1 的延迟
 //:en ## Batch-1 latency
@@ -218,6 +246,13 @@ nb.note(zh: "本次测得的中位延迟（ms）与吞吐（GMAC/s）：" + late
         en: "Median latencies measured in this run (ms) and throughput (GMAC/s): " + latencies.map {
             "\($0.model) \(String(format: "%.1f", $0.milliseconds)) ms (\(String(format: "%.1f", Double($0.macs) / $0.milliseconds / 1e6)) GMAC/s)"
         }.joined(separator: ", "))
+//> Table: 测量延迟的模型
+//> model     input    MACs
+//> --------  -------  -------
+//> lenet5    28×28    0.4 M
+//> resnet20  32×32    40.6 M
+//> alexnet   224×224  714.2 M
+//> Figure: fig-06-latency.pdf — 批量为 1 的前向延迟（中位数，本机）
 
 //: 延迟大致随 MACs 增长，但不成正比：小模型的时间主要花在每层的固定开销上，GMAC/s 很低；大的卷积层能让矩阵乘法（sgemm）跑满两个核。
 //:en Latency grows roughly with MACs but not in proportion: small models spend their time on per-layer overheads and reach few GMAC/s, while large convolutions keep the matrix multiplication (sgemm) busy on both cores.
