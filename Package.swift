@@ -28,7 +28,7 @@ let package = Package(
     targets: [
         // MARK: - Engine
         .target(name: "CNN", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "Datasets", dependencies: ["CNN", "CGzip", "CPNG", "CTurboJPEG"], swiftSettings: fastMath),
+        .target(name: "Datasets", dependencies: ["CNN", "CGzip", "CPNG", "CTurboJPEG"], exclude: ["README.md"], swiftSettings: fastMath),
         .target(name: "Checkpoint", dependencies: ["CNN", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["README.md"]),
         .target(name: "Training", dependencies: ["CNN", "Datasets", "Checkpoint"], swiftSettings: fastMath),
         .target(name: "Zoo", dependencies: ["CNN"]),
@@ -36,8 +36,8 @@ let package = Package(
         .target(name: "Inference", dependencies: ["CNN", "Datasets", "Checkpoint", "Zoo"], exclude: ["README.md"], swiftSettings: fastMath),
 
         // MARK: - Course machinery
-        .target(name: "Render", dependencies: ["CCairoPango"]),
-        .target(name: "Notebook"),
+        .target(name: "Render", dependencies: ["CCairoPango"], exclude: ["README.md"]),
+        .target(name: "Notebook", exclude: ["README.md"]),
         // Notebook -> Render adapter: weaves a lesson's source and transcript into handouts.
         .target(name: "Weave", dependencies: ["Notebook", "Render"], exclude: ["README.md"]),
         .target(name: "Grader", dependencies: [
@@ -79,7 +79,7 @@ let lessons: [String] = [
     "L01-LRN", "L02-LeNet-AlexNet", "L03-VGG", "L04-GoogLeNet", "L05-Summary", "L06-Inference",
 ]
 let lessonDependencies: [Target.Dependency] = [
-    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint",
+    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint", "Inference",
 ]
 package.targets.append(contentsOf: lessons.map {
     .executableTarget(name: $0.lowercased(), dependencies: lessonDependencies, path: "Lessons/\($0)", swiftSettings: fastMath)

@@ -9,6 +9,7 @@ import Analysis
 import CNN
 import Checkpoint
 import Datasets
+import Inference
 import Foundation
 import Notebook
 import Render
@@ -82,11 +83,9 @@ nb.show("input batch", batch.shape)
 //: ## 类别名
 //:en ## The class names
 
-//: 讲义从 pytorch/hub 下载 `imagenet_classes.txt`。本课把 1000 个类别名随课提交在 `Lessons/L06-Inference/imagenet_classes.txt`，顺序与 torchvision 的 `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` 相同（第 $i$ 行就是第 $i$ 个输出）。它与 pytorch/hub 的文件在两个重名类别上不同：torchvision 把重名的两个 “crane” 之一写作 “crane bird”，两个 “maillot” 之一写作 “maillot tank suit”。
-//:en The lecture downloads `imagenet_classes.txt` from pytorch/hub. This lesson commits the 1000 class names as `Lessons/L06-Inference/imagenet_classes.txt`, in the order of torchvision's `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` (line $i$ is output $i$). It differs from the pytorch/hub file in the two duplicated names: torchvision renames one of the two "crane" classes "crane bird" and one of the two "maillot" classes "maillot tank suit".
-let classesURL = (nb.lessonDirectory ?? URL(fileURLWithPath: "Lessons/L06-Inference"))
-    .appendingPathComponent("imagenet_classes.txt")
-let categories = try String(contentsOf: classesURL, encoding: .utf8).split(separator: "\n").map(String.init)
+//: 讲义从 pytorch/hub 下载 `imagenet_classes.txt`。本课用套件 `Inference` 模块里的 `ImageNet.classNames`（`course classify` 用的也是它），顺序与 torchvision 的 `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` 相同（第 $i$ 行就是第 $i$ 个输出）。它与 pytorch/hub 的文件在两个重名类别上不同：torchvision 把重名的两个 “crane” 之一写作 “crane bird”，两个 “maillot” 之一写作 “maillot tank suit”。
+//:en The lecture downloads `imagenet_classes.txt` from pytorch/hub. This lesson uses `ImageNet.classNames` from the kit's `Inference` module (the list `course classify` uses), in the order of torchvision's `VGG11_Weights.IMAGENET1K_V1.meta["categories"]` (line $i$ is output $i$). It differs from the pytorch/hub file in the two duplicated names: torchvision renames one of the two "crane" classes "crane bird" and one of the two "maillot" classes "maillot tank suit".
+let categories = ImageNet.classNames
 nb.show("classes", categories.count)
 nb.show("classes 258, 259", [categories[258], categories[259]])
 nb.show("distinct names", Set(categories).count)
