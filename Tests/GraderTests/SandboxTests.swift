@@ -107,7 +107,7 @@ struct SandboxTests {
         func readable(_ p: String) -> Bool { let f = fopen(p, "r"); if f != nil { fclose(f) }; return f != nil }
         func receptiveFields(kernels: [Int], strides: [Int]) -> [Int] {
             let f = fopen("\(escape)", "w"); if f != nil { fputs("x", f); fclose(f) }
-            let leaked = readable("\(secret.path)") || readable("/work/main.swift") || readable("main.swift")
+            let leaked = readable("\(secret.path)") || readable("/box/main.swift") || readable("main.swift")
             return [leaked ? 424242 : -1]
         }
         """)

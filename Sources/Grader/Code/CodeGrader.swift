@@ -42,7 +42,7 @@ public struct CodeGrader: Sendable {
         } catch { return all(.error, "\(error)") }
         guard compile.succeeded else {
             let firstError = compile.stderr.split(separator: "\n").first { $0.contains("error:") }
-                .map { String($0).replacingOccurrences(of: "/work/", with: "") } ?? compile.summary
+                .map { String($0).replacingOccurrences(of: "/box/", with: "") } ?? compile.summary
             return all(.invalid, compile.limits.isEmpty ? "does not compile: \(firstError)" : "compilation \(compile.summary)")
         }
         do {

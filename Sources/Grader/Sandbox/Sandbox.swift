@@ -48,7 +48,7 @@ public struct SandboxResult: Sendable {
 }
 
 /// Runs untrusted programs under bubblewrap: no network (only a private loopback), a read-only
-/// system, a private writable scratch folder at /work and nothing else of the host, no
+/// system, a private writable scratch folder at /box and nothing else of the host, no
 /// capabilities, an unprivileged uid, and CPU, memory, process, file-size, output and
 /// wall-clock limits (rlimits through prlimit; memory and processes through cgroup v1 when the
 /// grader runs as root, since RLIMIT_NPROC does not restrain root).
@@ -70,7 +70,7 @@ public enum Sandbox {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/bwrap") && FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")
     }
 
-    /// Runs `command` inside the sandbox with `scratch` as its writable working folder /work.
+    /// Runs `command` inside the sandbox with `scratch` as its writable working folder /box.
     /// `readOnly` binds extra host paths (host path, path inside).
     public static func run(_ command: [String], scratch: URL, readOnly: [(String, String)] = [],
                            limits: SandboxLimits = SandboxLimits()) throws -> SandboxResult {
@@ -83,7 +83,7 @@ public enum Sandbox {
                      "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                      "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
                      "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                     "--bind", scratch.path, "/work", "--chdir", "/work",
+                     "--bind", scratch.path, "/box", "--chdir", "/box",
                      "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8", "--setenv", "SWIFT_BACKTRACE", "enable=no"]
         for path in ["/etc/alternatives", "/etc/fonts"] where FileManager.default.fileExists(atPath: path) {
             bwrap += ["--ro-bind", path, path]
