@@ -30,7 +30,7 @@ build: deps
 
 test: deps
 	$(BUILD)
-	$(SWIFT) test -c $(CONFIG) --disable-testable-imports
+	$(SWIFT) test -c $(CONFIG) --disable-testable-imports --no-parallel
 
 quick: deps build
 	$(COURSE) make --quick
