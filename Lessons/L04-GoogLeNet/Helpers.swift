@@ -16,22 +16,6 @@ func grouped(_ n: Int) -> String {
     return (n < 0 ? "-" : "") + out
 }
 
-/// Graphics drawn next to each other in equal columns (the naive and the bottleneck module).
-struct SideBySide: Graphic {
-    var panels: [any Graphic]
-    var preferredSize: Size {
-        Size(panels.reduce(0) { $0 + $1.preferredSize.width }, panels.map(\.preferredSize.height).max() ?? 0)
-    }
-    func draw(in rect: Rect, on backend: any RenderBackend, theme: Theme) {
-        let total = panels.reduce(0) { $0 + $1.preferredSize.width }
-        var x = rect.x
-        for p in panels {
-            let w = rect.width * p.preferredSize.width / total
-            p.draw(in: Rect(x: x, y: rect.y, width: w, height: rect.height), on: backend, theme: theme)
-            x += w
-        }
-    }
-}
 
 /// The first `count` items of a data set as one [count, C, H, W] tensor and their labels.
 func tensorOf(_ data: InMemoryDataset, count: Int) -> (images: Tensor, labels: [Int]) {

@@ -78,19 +78,3 @@ func medianLatency(_ model: Module, input: [Int], runs: Int) -> Double {
     }
 }
 
-/// Graphics drawn next to each other, each in a column as wide as its preferred width.
-struct SideBySide: Graphic {
-    var panels: [any Graphic]
-    var preferredSize: Size {
-        Size(panels.reduce(0) { $0 + $1.preferredSize.width }, panels.map(\.preferredSize.height).max() ?? 0)
-    }
-    func draw(in rect: Rect, on backend: any RenderBackend, theme: Theme) {
-        let total = panels.reduce(0) { $0 + $1.preferredSize.width }
-        var x = rect.x
-        for p in panels {
-            let w = rect.width * p.preferredSize.width / total
-            p.draw(in: Rect(x: x, y: rect.y, width: w, height: rect.height), on: backend, theme: theme)
-            x += w
-        }
-    }
-}
