@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["CNN"]),
         .target(name: "Analysis", dependencies: ["CNN"]),
         .target(name: "Inference", dependencies: ["CNN", "Datasets", "Checkpoint", "Zoo"], exclude: ["README.md"], swiftSettings: fastMath),
+        // What the lessons' experiments share: whole-tensor training runs and their records.
+        .target(name: "LessonKit", dependencies: ["CNN", "Datasets", "Training"], swiftSettings: fastMath),
 
         // MARK: - Course machinery
         .target(name: "Render", dependencies: ["CCairoPango"], exclude: ["README.md"]),
@@ -79,7 +81,7 @@ let lessons: [String] = [
     "L01-LRN", "L02-LeNet-AlexNet", "L03-VGG", "L04-GoogLeNet", "L05-Summary", "L06-Inference",
 ]
 let lessonDependencies: [Target.Dependency] = [
-    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint", "Inference",
+    "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint", "Inference", "LessonKit",
 ]
 package.targets.append(contentsOf: lessons.map {
     .executableTarget(name: $0.lowercased(), dependencies: lessonDependencies, path: "Lessons/\($0)", swiftSettings: fastMath)

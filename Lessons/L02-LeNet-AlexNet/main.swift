@@ -8,6 +8,7 @@
 import Analysis
 import CNN
 import Datasets
+import LessonKit
 import Foundation
 import Notebook
 import Render
@@ -86,8 +87,8 @@ func lenet5(activation: String) -> Module {
         Linear(inputFeatures: 120, outputFeatures: 84), act(),
         Linear(inputFeatures: 84, outputFeatures: 10))
 }
-let train = try fashionTensors(.train, count: nb.isQuick ? 1024 : 12000)
-let test = try fashionTensors(.test, count: nb.isQuick ? 500 : 5000)
+let train = try FashionMNIST.load(.train).tensors(count: nb.isQuick ? 1024 : 12000)
+let test = try FashionMNIST.load(.test).tensors(count: nb.isQuick ? 500 : 5000)
 nb.show("training / test images", [train.labels.count, test.labels.count])
 
 var gradientRows: [[any CustomStringConvertible]] = []
@@ -120,14 +121,14 @@ nb.show("conv1 / fc3 gradient, ReLU", gradientNorms["ReLU"]![0] / gradientNorms[
 //> conv1 / fc3 gradient, tanh: 0.8589
 //> conv1 / fc3 gradient, ReLU: 0.3338
 
-//: 接着按 AlexNet 的训练配置训练两种网络：带动量的 SGD（讲义的形式 $v^{t+1} = \mu v^t - \alpha \nabla_W L$，$W^{t+1} = W^t + v^{t+1}$，动量因子 $\mu = 0.9$），学习率 0.01，权重衰减 $5 \times 10^{-4}$，批量大小 128。训练代码见 `LessonSupport.swift` 中的 `trainRecipe`：每一步记录这一批的训练误差。快速模式只用一小部分数据训练少量步数，完整模式训练几个周期。
-//:en Next, train both networks with AlexNet's configuration: SGD with momentum (the slide's form $v^{t+1} = \mu v^t - \alpha \nabla_W L$, $W^{t+1} = W^t + v^{t+1}$, momentum $\mu = 0.9$), learning rate 0.01, weight decay $5 \times 10^{-4}$, batch size 128. The training code is `trainRecipe` in `LessonSupport.swift`: every step records the training error of its batch. Quick mode trains a few steps on a small subset; full mode trains a few epochs.
+//: 接着按 AlexNet 的训练配置训练两种网络：带动量的 SGD（讲义的形式 $v^{t+1} = \mu v^t - \alpha \nabla_W L$，$W^{t+1} = W^t + v^{t+1}$，动量因子 $\mu = 0.9$），学习率 0.01，权重衰减 $5 \times 10^{-4}$，批量大小 128。训练代码见 LessonKit 模块（Sources/LessonKit）中的 `trainRun`：每一步记录这一批的训练误差。快速模式只用一小部分数据训练少量步数，完整模式训练几个周期。
+//:en Next, train both networks with AlexNet's configuration: SGD with momentum (the slide's form $v^{t+1} = \mu v^t - \alpha \nabla_W L$, $W^{t+1} = W^t + v^{t+1}$, momentum $\mu = 0.9$), learning rate 0.01, weight decay $5 \times 10^{-4}$, batch size 128. The training code is `trainRun` in the LessonKit module (Sources/LessonKit): every step records the training error of its batch. Quick mode trains a few steps on a small subset; full mode trains a few epochs.
 let activationEpochs = nb.isQuick ? 3 : 4
 let activationRuns = try nb.cached("tanh-vs-relu", activationEpochs, train.labels.count, after: []) {
     ["tanh", "ReLU"].map { activation -> TrainingRun in
         Random.seed(nb.seed)
-        return trainRecipe(activation, lenet5(activation: activation), train: train, test: test,
-                           epochs: activationEpochs, learningRate: 0.01, seed: nb.seed &+ 7)
+        return trainRun(activation, lenet5(activation: activation), on: train, test: test,
+                        recipe: .alexNet(epochs: activationEpochs, learningRate: 0.01), seed: nb.seed &+ 7)
     }
 }
 let window = nb.isQuick ? 2 : 15
@@ -316,8 +317,8 @@ let gapRuns = try nb.cached("dropout-pooling-gap", gapImages, gapEpochs, after: 
                      labels: Array(test.labels[0..<testCount]))
     return [(3, Float(0)), (3, Float(0.5)), (2, Float(0)), (2, Float(0.5))].map { pool, p -> TrainingRun in
         Random.seed(nb.seed)
-        return trainRecipe("pool \(pool)×\(pool)/2, dropout \(p)", smallAlexNet(poolKernel: pool, dropout: p),
-                           train: small, test: testSmall, epochs: gapEpochs, learningRate: 0.01, seed: nb.seed &+ 11)
+        return trainRun("pool \(pool)×\(pool)/2, dropout \(p)", smallAlexNet(poolKernel: pool, dropout: p),
+                        on: small, test: testSmall, recipe: .alexNet(epochs: gapEpochs, learningRate: 0.01), seed: nb.seed &+ 11)
     }
 }
 nb.table(header: ["configuration", "params", "train error", "test error", "gap"],

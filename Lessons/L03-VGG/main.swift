@@ -8,6 +8,7 @@
 import Analysis
 import CNN
 import Datasets
+import LessonKit
 import Foundation
 import Notebook
 import Render
@@ -191,8 +192,8 @@ struct Comparison: Codable {
 }
 let trainCount = nb.isQuick ? 768 : 8000, epochs = nb.isQuick ? 1 : 3
 let comparison = try nb.cached("stack-vs-large", trainCount, epochs, after: []) { () -> Comparison in
-    let train = try fashionTensors(.train, count: trainCount)
-    let test = try fashionTensors(.test, count: nb.isQuick ? 300 : 4000)
+    let train = try FashionMNIST.load(.train).tensors(count: trainCount)
+    let test = try FashionMNIST.load(.test).tensors(count: nb.isQuick ? 300 : 4000)
     let probe = Tensor(shape: [16, 1, 28, 28], values: Array(test.images.scalars[0..<(16 * 784)]))
     var result = Comparison(runs: [], fieldsAtInit: [], fieldsTrained: [], macs: [])
     for stacked in [true, false] {
@@ -201,8 +202,8 @@ let comparison = try nb.cached("stack-vs-large", trainCount, epochs, after: []) 
         let net = classifier(b)
         result.macs.append(try Analysis.summarize(net, input: [1, 1, 28, 28]).total.macs)
         result.fieldsAtInit.append(effectiveField(b, images: probe))
-        result.runs.append(trainRecipe(stacked ? "3x3 stack" : "7x7", net, train: train, test: test,
-                                       epochs: epochs, learningRate: 0.02, seed: nb.seed &+ 3))
+        result.runs.append(trainRun(stacked ? "3x3 stack" : "7x7", net, on: train, test: test,
+                                    recipe: .alexNet(epochs: epochs, learningRate: 0.02), seed: nb.seed &+ 3))
         net.zeroGrad()
         result.fieldsTrained.append(effectiveField(b, images: probe))
     }

@@ -40,14 +40,14 @@ struct LessonsCommand: ParsableCommand {
             let ws = try workspace.workspace()
             guard !ws.lessons.isEmpty else { print("no lessons under \(ws.relative(ws.root.appendingPathComponent("Lessons")))"); return }
             print("lesson".padding(toLength: 14, withPad: " ", startingAt: 0) + "target".padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + "quick".padding(toLength: 11, withPad: " ", startingAt: 0) + "full")
+                  + "quick".padding(toLength: 11, withPad: " ", startingAt: 0) + "full".padding(toLength: 11, withPad: " ", startingAt: 0) + "paper")
             for lesson in ws.lessons {
                 var line = lesson.folder.padding(toLength: 14, withPad: " ", startingAt: 0) + lesson.target.padding(toLength: 12, withPad: " ", startingAt: 0)
                 var details: [String] = []
-                for mode in [RunMode.quick, .full] {
+                for mode in RunMode.allCases {
                     let state = try LessonCacheState.compute(lesson: lesson.target, mode: mode, lessonDirectory: lesson.directory,
                                                              packageRoot: ws.root, outputRoot: ws.outputRoot)
-                    line += mode == .quick ? state.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) : state.status.rawValue
+                    line += mode == .paper ? state.status.rawValue : state.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
                     for r in state.reasons { details.append("  \(mode.rawValue): \(r)") }
                     for s in state.steps where !s.isFresh { details.append("  \(mode.rawValue) · \(s.step): \(s.reasons.joined(separator: "; "))") }
                 }
@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Lesson folder or target name, or a unique prefix (L01).") var lesson: String?
     @Flag(help: "Run every lesson.") var all = false
     @Flag(help: "Quick mode: small data, few steps.") var quick = false
+    @Flag(help: "Paper mode: the experiments at (closer to) the papers' scale; hours.") var paper = false
     @Flag(help: "Recompute every cached step.") var force = false
     @Option(help: "Seed for the lesson's random numbers.") var seed: UInt64?
     @Flag(help: "Print only the summary line of each lesson.") var quiet = false
@@ -73,8 +74,9 @@ struct RunCommand: ParsableCommand {
         try reportingFailures {
             let ws = try workspace.workspace()
             guard all != (lesson != nil) else { throw CourseFailure(message: "name one lesson or pass --all", hint: nil) }
+            guard !(quick && paper) else { throw CourseFailure(message: "--quick and --paper exclude each other", hint: nil) }
             let lessons = all ? ws.lessons : [try ws.lesson(lesson!)]
-            var args = quick ? ["--quick"] : []
+            var args = quick ? ["--quick"] : paper ? ["--paper"] : []
             if force { args.append("--force") }
             if let seed { args += ["--seed", String(seed)] }
             if quiet { args.append("--quiet") }
@@ -140,11 +142,11 @@ struct MakeCommand: ParsableCommand {
         abstract: "Regenerate everything: run every lesson through the cache, then all handouts, the book and the figures.",
         discussion: """
         Lessons whose cached steps are fresh finish in seconds; an interrupted run leaves whole cache
-        entries and whole files only, so running it again continues where it stopped. --paper passes
-        --paper to the lessons (in full mode) for paper-scale experiments where a lesson has them.
+        entries and whole files only, so running it again continues where it stopped. --paper runs the
+        lessons in paper mode: the experiments at (closer to) the papers' scale, hours rather than minutes.
         """)
     @Flag(help: "Quick mode: small data, few steps.") var quick = false
-    @Flag(help: "Paper-scale experiments (full mode plus --paper for lessons that support it).") var paper = false
+    @Flag(help: "Paper-scale experiments (paper mode: more data, more epochs; hours).") var paper = false
     @Flag(help: "Recompute every cached step.") var force = false
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -167,7 +169,7 @@ struct MakeCommand: ParsableCommand {
                 written.append(ws.transcriptURL(l))
             }
             let commit = ws.gitCommit()
-            let mode: RunMode = quick ? .quick : .full
+            let mode: RunMode = quick ? .quick : paper ? .paper : .full
             for l in ws.lessons { written += try ws.writeHandouts(l, languages: [.zh, .en], mode: mode, commit: commit) }
             written += try ws.writeBook(languages: [.zh, .en], mode: mode, commit: commit)
             let figures = try ws.publishFigures()

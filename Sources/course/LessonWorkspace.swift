@@ -136,7 +136,7 @@ struct LessonWorkspace {
                                 hint: "`make handouts` rebuilds and reruns it through the cache")
         }
         print("  \(lesson.target): no transcript for the current source; running it through the cache")
-        let status = try run(lesson, arguments: ["--quiet"] + (mode == .quick ? ["--quick"] : []))
+        let status = try run(lesson, arguments: ["--quiet"] + (mode.map { $0 == .full ? [] : ["--\($0.rawValue)"] } ?? []))
         guard status == 0 else { throw CourseFailure(message: "\(lesson.target) exited with status \(status)", hint: nil) }
         guard let fresh = try currentTranscript(lesson) else {
             throw CourseFailure(message: "\(lesson.target) ran but its transcript does not match main.swift", hint: "rebuild with `swift build -c release`")

@@ -15,10 +15,13 @@ struct RuntimeTests {
         #expect(throws: NotebookError.badArgument(name: "--seed", value: "x", expected: "a non-negative integer")) {
             try RunOptions.parse(arguments: ["--seed", "x"], environment: [:])
         }
-        #expect(throws: NotebookError.badArgument(name: "COURSE_MODE", value: "fast", expected: "quick or full")) {
+        #expect(throws: NotebookError.badArgument(name: "COURSE_MODE", value: "fast", expected: "quick, full or paper")) {
             try RunOptions.parse(arguments: [], environment: ["COURSE_MODE": "fast"])
         }
         #expect(throws: NotebookError.self) { try RunOptions.parse(arguments: ["--seed"], environment: [:]) }
+        let paper = try RunOptions.parse(arguments: ["--paper"], environment: env)
+        #expect(paper.mode == .paper && paper.isPaper && !paper.isQuick)
+        #expect(try RunOptions.parse(arguments: [], environment: ["COURSE_MODE": "paper"]).mode == .paper)
     }
 
     // Hand-derived: 4 significant digits, fixed notation between 1e-4 and 1e6.

@@ -50,6 +50,8 @@ public final class Notebook: @unchecked Sendable {
     public var mode: RunMode { options.mode }
     /// True in quick mode: lessons use small data and few steps.
     public var isQuick: Bool { options.isQuick }
+    /// True in paper mode (`--paper`): the papers' scale, hours rather than minutes.
+    public var isPaper: Bool { options.isPaper }
 
     /// Starts a lesson from the command line and environment (see `RunOptions`). `file` locates
     /// the lesson's sources (its folder) and, above it, the package root. A bad flag prints the

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// | flag | environment | default |
 /// |---|---|---|
-/// | `--quick` / `--full` | `COURSE_MODE=quick|full` (or `COURSE_QUICK=1`) | full |
+/// | `--quick` / `--full` / `--paper` | `COURSE_MODE=quick|full|paper` (or `COURSE_QUICK=1`) | full |
 /// | `--force` | `COURSE_FORCE=1` | off |
 /// | `--seed N` | `COURSE_SEED=N` | 0 |
 /// | `--lang zh|en` | `COURSE_LANG` | zh |
@@ -37,6 +37,8 @@ public struct RunOptions: Equatable, Sendable {
 
     /// True in quick mode.
     public var isQuick: Bool { mode == .quick }
+    /// True in paper mode.
+    public var isPaper: Bool { mode == .paper }
 
     /// Parses `arguments` (without the program name) over `environment`.
     /// - Throws: `NotebookError.badArgument` naming the flag or variable and the expected form.
@@ -52,7 +54,7 @@ public struct RunOptions: Equatable, Sendable {
             return value
         }
         if let mode = environment["COURSE_MODE"] {
-            guard let value = RunMode(rawValue: mode.lowercased()) else { throw NotebookError.badArgument(name: "COURSE_MODE", value: mode, expected: "quick or full") }
+            guard let value = RunMode(rawValue: mode.lowercased()) else { throw NotebookError.badArgument(name: "COURSE_MODE", value: mode, expected: "quick, full or paper") }
             options.mode = value
         }
         if flagOn(environment["COURSE_QUICK"]) { options.mode = .quick }
@@ -76,6 +78,7 @@ public struct RunOptions: Equatable, Sendable {
             switch flag {
             case "--quick": options.mode = .quick
             case "--full": options.mode = .full
+            case "--paper": options.mode = .paper
             case "--force": options.force = true
             case "--quiet": options.echo = false
             case "--seed": options.seed = try seed(try value(flag), "--seed")

@@ -13,9 +13,11 @@ public struct Bilingual: Codable, Equatable, Sendable, ExpressibleByStringLitera
     public func text(for language: Language) -> String { language == .zh ? zh : en }
 }
 
-/// Quick mode (small data, few steps; used by tests) or full mode (the real figures).
-public enum RunMode: String, Codable, Sendable {
-    case quick, full
+/// The scale of a run: quick (small data, few steps; what the tests run), full (the default:
+/// the handouts' figures, what `make` runs) or paper (closer to the papers' set-ups: more data,
+/// more epochs; for a user with hours to spare, `make paper`). The mode enters every cache key.
+public enum RunMode: String, Codable, Sendable, CaseIterable {
+    case quick, full, paper
 }
 
 /// Where an output was recorded: the call site's `#fileID` and `#line`, and the innermost cell.
