@@ -90,3 +90,19 @@ import Render
         #expect(lines.joined().replacingOccurrences(of: "↪ ", with: "") == line)
     }
 }
+
+@Suite struct ScriptSizeTests {
+    @Test("a superscript or subscript is narrower than the same digit at the text's size, at every size")
+    func scriptsAreSmallerThanTheirText() {
+        let m = PangoMeasurer()
+        for size in [6.0, 8.0, 11.0, 20.0] {
+            let font = Font(.sans, size: size)
+            let plain = m.measure(TextBlock(markup: "C2", font: font, color: .black)).width
+            let sup = m.measure(TextBlock(markup: "C<sup>2</sup>", font: font, color: .black)).width
+            let sub = m.measure(TextBlock(markup: "C<sub>2</sub>", font: font, color: .black)).width
+            let base = m.measure(TextBlock(markup: "C", font: font, color: .black)).width
+            #expect(sup < plain && sup > base, "size \(size): C² \(sup), C2 \(plain), C \(base)")
+            #expect(sub < plain && sub > base, "size \(size): C₂ \(sub), C2 \(plain), C \(base)")
+        }
+    }
+}

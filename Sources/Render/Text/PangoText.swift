@@ -88,8 +88,22 @@ final class PangoTextEngine {
         case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
         }
         pango_layout_set_spacing(layout, Int32(text.lineSpacing * text.font.size * Double(PANGO_SCALE)))
-        pango_layout_set_markup(layout, text.markup, -1)
+        pango_layout_set_markup(layout, Self.explicitScripts(text.markup, size: text.font.size), -1)
         return layout
+    }
+
+    /// `<sup>`/`<sub>` rewritten as spans with an absolute size and rise. Pango 1.50 scales its own
+    /// `<sup>` from the context's default size rather than the layout's font, so a superscript in
+    /// 8-point text came out larger than the text around it.
+    static func explicitScripts(_ markup: String, size: Double) -> String {
+        guard markup.contains("<su") else { return markup }
+        let unit = Double(PANGO_SCALE)
+        let scripted = Int(size * 0.7 * unit)
+        return markup
+            .replacingOccurrences(of: "<sup>", with: "<span size=\"\(scripted)\" rise=\"\(Int(size * 0.38 * unit))\">")
+            .replacingOccurrences(of: "<sub>", with: "<span size=\"\(scripted)\" rise=\"\(-Int(size * 0.18 * unit))\">")
+            .replacingOccurrences(of: "</sup>", with: "</span>")
+            .replacingOccurrences(of: "</sub>", with: "</span>")
     }
 
     static func metrics(_ layout: OpaquePointer) -> TextMetrics {
