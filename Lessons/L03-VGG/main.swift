@@ -256,23 +256,22 @@ nb.note(zh: "训练用时（随机器负载变化，不做快照）：\(times)",
 //: ## 学习率：ReduceLROnPlateau
 //:en ## Learning rate: ReduceLROnPlateau
 
-//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 7x7 网络训练时的损失按每几步取平均，当作监视值（每个窗口当作一个“周期”），用讲义中的参数模拟学习率：
-//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the training loss of the 7x7 network above, averaged over windows of a few steps, stands in for the monitored value (each window treated as an "epoch"), and the rates are simulated with the slide's parameters:
-let lossWindow = nb.isQuick ? 1 : 5
-let trace = windowMeans(comparison.runs[1].stepLoss, width: lossWindow)   // the 7x7 run, which trains from the start
+//: VGG 训练时，如果验证准确率不再提高，学习率就乘以 0.1。PyTorch 的 `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` 实现了这个规则：被监视的值连续超过 `patience` 次没有比最好值改善 `threshold`（相对），学习率就乘以 `factor`。引擎的 `ReduceLROnPlateau` 按同样的规则工作。这里把上面 7x7 网络训练时每一步的损失当作监视值（每一步当作一个“周期”；一批一批的噪声让规则有机会触发），用讲义中的参数模拟学习率：
+//:en VGG multiplies the learning rate by 0.1 when the validation accuracy stops improving. PyTorch's `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08)` implements the rule: when the monitored value has failed for more than `patience` times to beat the best by `threshold` (relative), the rate is multiplied by `factor`. The engine's `ReduceLROnPlateau` follows the same rules. Here the training loss of each step of the 7x7 network above stands in for the monitored value (each step treated as an "epoch"; the batch-to-batch noise gives the rule a chance to fire), and the rates are simulated with the slide's parameters:
+let trace = comparison.runs[1].stepLoss   // the 7x7 run, which trains from the start; one step = one "epoch"
 let plateau = ReduceLROnPlateau.simulate(metrics: trace, initialRate: 0.01,
                                          .init(mode: .min, factor: 0.1, patience: 10, threshold: 1e-4,
                                                thresholdMode: .relative, cooldown: 0, minLR: 0, eps: 1e-8))
 nb.show("reductions", plateau.events.count)
 nb.show("final rate", plateau.rates.last!)
-nb.figure(LineChart(xLabel: "window of \(lossWindow) steps (one \"epoch\")", yLabel: "training loss",
+nb.figure(LineChart(xLabel: "step (one \"epoch\")", yLabel: "training loss",
                     series: [.init("loss", x: trace.indices.map { Double($0 + 1) }, y: trace)],
                     events: plateau.events.map { LineChart.Event(x: Double($0.epoch + 1), label: "÷10") },
                     legend: .none, size: Size(420, 220)),
           name: "fig-03-plateau-loss",
           caption: Bilingual(zh: "监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）",
                              en: "The monitored loss and where ReduceLROnPlateau lowers the rate (vertical lines)"))
-nb.figure(LineChart(xLabel: "window (\"epoch\")", yLabel: "log10 learning rate",
+nb.figure(LineChart(xLabel: "step (\"epoch\")", yLabel: "log10 learning rate",
                     series: [.init("rate", x: plateau.rates.indices.map { Double($0) }, y: plateau.rates.map { log10(Double($0)) })],
                     legend: .none, size: Size(420, 160)),
           name: "fig-03-plateau-rate",
@@ -282,8 +281,8 @@ nb.figure(LineChart(xLabel: "window (\"epoch\")", yLabel: "log10 learning rate",
 //> Figure: fig-03-plateau-loss.pdf — 监视的损失和 ReduceLROnPlateau 降低学习率的位置（竖线）
 //> Figure: fig-03-plateau-rate.pdf — 模拟得到的学习率（取以 10 为底的对数）
 
-//: 规则只在连续超过 `patience` 个“周期”都没有比最好值低 $10^{-4}$（相对）时才触发；上面打印了这次模拟中降低的次数。损失还在每隔几个窗口创新低时，规则不会触发；真正停滞时，每过 `patience` + 1 个周期没有新的最好值，学习率就再乘以 `factor`。实际训练中监视的是每个周期的验证指标，`patience` 也按周期计。
-//:en The rule fires only when more than `patience` "epochs" in a row fail to beat the best by a relative $10^{-4}$; the number of reductions in this simulation is printed above. While the loss still sets a new low every few windows the rule stays quiet; once it truly stalls, the rate is multiplied by `factor` whenever `patience` + 1 epochs pass without a new best. Real training monitors a validation metric per epoch, and `patience` counts epochs.
+//: 规则只在连续超过 `patience` 个“周期”都没有比最好值低 $10^{-4}$（相对）时才触发；上面打印了这次模拟中降低的次数。损失还在每隔几步创新低时，规则不会触发；真正停滞时，每过 `patience` + 1 个周期没有新的最好值，学习率就再乘以 `factor`。实际训练中监视的是每个周期的验证指标，`patience` 也按周期计。
+//:en The rule fires only when more than `patience` "epochs" in a row fail to beat the best by a relative $10^{-4}$; the number of reductions in this simulation is printed above. While the loss still sets a new low every few steps the rule stays quiet; once it truly stalls, the rate is multiplied by `factor` whenever `patience` + 1 epochs pass without a new best. Real training monitors a validation metric per epoch, and `patience` counts epochs.
 
 //: ## 小结
 //:en ## Takeaways

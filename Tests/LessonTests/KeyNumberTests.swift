@@ -42,3 +42,28 @@ struct KeyNumberTests {
         for weights in ["73728", "102400", "110592", "200704"] { #expect(lines.contains { $0.contains(weights) }) }
     }
 }
+
+@Suite("Lessons record the lecture's key numbers, GoogLeNet and the summary tables")
+struct KeyNumberTestsII {
+    func recorded(_ folder: String) throws -> [String] { try KeyNumberTests().recorded(folder) }
+
+    @Test("L04: the slide's exercise, (a) 5·5·64·64 + 64 = 102,464 and (b) 1·1·64·32 + 32 + 5·5·32·64 + 64 = 53,344 weights")
+    func inceptionExercise() throws {
+        let lines = try recorded("L04-GoogLeNet")
+        #expect(lines.contains("(a) weights = 5·5·64·64 + 64: 102,464"))
+        #expect(lines.contains("(b) weights = 1·1·64·32 + 32 + 5·5·32·64 + 64: 53,344"))
+        #expect(lines.contains("engine agrees with the formulas: true"))
+        // 102,400 i² and 53,248 i² MACs; at i = 28: 80,281,600 and 41,746,432.
+        #expect(lines.contains { $0.hasPrefix("(a) 5×5") && $0.contains("102,464") && $0.contains("102,400 i²") })
+        #expect(lines.contains { $0.hasPrefix("28") && $0.contains("80,281,600") && $0.contains("41,746,432") })
+    }
+
+    @Test("L05: ResNet-50 25,557,032 and VGG-16 138,357,544 parameters (torchvision)")
+    func summaryTotals() throws {
+        let lines = try recorded("L05-Summary")
+        #expect(lines.contains("ResNet-50 parameters: 25,557,032"))
+        #expect(lines.contains("VGG-16 parameters: 138,357,544"))
+        // torchvision's model card: ResNet-50 (v1.5) 4.09 GFLOPS (its "FLOPS" count multiply-adds).
+        #expect(lines.contains { $0.hasPrefix("v1.5 (torchvision)") && $0.contains("25,557,032") && $0.contains("4.089G") })
+    }
+}

@@ -3,12 +3,14 @@ import Testing
 import Render
 
 /// End-to-end output through Cairo and Pango: files, fonts, extracted text and pixels.
-@Suite(.serialized) struct CairoOutputTests {
+/// A class so that each test's scratch folder is removed when the test's instance goes away.
+@Suite(.serialized) final class CairoOutputTests {
     let dir: URL = {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("RenderTests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }()
+    deinit { try? FileManager.default.removeItem(at: dir) }
 
     func run(_ tool: String, _ args: [String]) throws -> String {
         let p = Process()
