@@ -40,6 +40,30 @@ struct HandoutPagingTests {
         #expect(texts.allSatisfy { $0.origin.y >= 0 && $0.origin.y < a4.height })
     }
 
+    @Test("a table wider than the page wraps its text columns and never squeezes a number below its width")
+    func wideTableKeepsNumbersWhole() {
+        let words = "a long description of the variant that has to wrap over several lines in its column"
+        let rows = (0..<3).map { i in ["model \(i)", words] + (0..<7).map { "\(61_100_840 + $0 * 1_000_003 + i)" } }
+        let table = TableRecord(header: ["model", "variant"] + (1...7).map { "n\($0)" }, rows: rows, caption: nil)
+        let list = DisplayList()
+        _ = HandoutDocument.draw([handout([.table(table, number: 1, output: 0)])], book: false, on: list, outputRoot: nowhere)
+        let measurer = FixedAdvanceMeasurer()
+        let texts = list.texts
+        for row in rows {
+            // The cells of one row, left to right: each numeric cell's box (up to the next cell's
+            // origin, less the padding on both sides) holds the whole number.
+            let cells = row.compactMap { cell in texts.first { $0.text == cell } }
+            #expect(cells.count == row.count)
+            for c in 2..<(cells.count - 1) {
+                let box = cells[c + 1].origin.x - cells[c].origin.x - 12
+                let needed = measurer.measure(TextBlock(plain: row[c], font: cells[c].font)).width
+                #expect(box >= needed - 1e-9, "\(row[c]): box \(box) < \(needed)")
+            }
+        }
+        // The table still fits the page.
+        #expect(texts.allSatisfy { $0.origin.x < HandoutStyle.standard.pageSize.width })
+    }
+
     @Test("a heading is never left alone at the bottom of a page")
     func headingKeepsWithNext() {
         // Some filler length puts the heading at the very bottom of page 1; try them all.

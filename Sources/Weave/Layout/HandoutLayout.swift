@@ -141,9 +141,25 @@ struct HandoutLayout {
         let natural = (0..<columns).map { c in
             ([t.header] + t.rows).map { measurer.measure(TextBlock(plain: cell($0, c), font: bold)).width }.max() ?? 0
         }
-        let total = natural.reduce(0, +) + Double(columns) * 2 * pad
-        let shrink = total > width ? (width - Double(columns) * 2 * pad) / natural.reduce(0, +) : 1
-        let widths = natural.map { $0 * shrink + 2 * pad }
+        // A column never gets narrower than its widest word, so numbers are never split across lines;
+        // when the natural widths do not fit, the space left after those minimums goes to the
+        // columns in proportion to how much wrapping they can absorb.
+        let minimum = (0..<columns).map { c in
+            ([t.header] + t.rows).flatMap { cell($0, c).split(separator: " ") }
+                .map { measurer.measure(TextBlock(plain: String($0), font: bold)).width }.max() ?? 0
+        }
+        let available = width - Double(columns) * 2 * pad
+        let content: [Double]
+        if natural.reduce(0, +) <= available {
+            content = natural
+        } else if minimum.reduce(0, +) >= available {
+            content = minimum.map { $0 * available / max(minimum.reduce(0, +), 1) }
+        } else {
+            let slack = zip(natural, minimum).map { $0 - $1 }
+            let share = (available - minimum.reduce(0, +)) / max(slack.reduce(0, +), 1)
+            content = zip(minimum, slack).map { $0 + $1 * share }
+        }
+        let widths = content.map { $0 + 2 * pad }
         let tableWidth = widths.reduce(0, +)
         let numeric = (0..<columns).map { c in
             !t.rows.isEmpty && t.rows.allSatisfy { Double(cell($0, c).replacingOccurrences(of: ",", with: "")) != nil }
