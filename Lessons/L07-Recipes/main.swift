@@ -90,12 +90,12 @@ func stepCurve(_ values: [Double]) -> (x: [Double], y: [Double]) {
     let means = windowMeans(values, width: window)
     return (means.indices.map { Double(($0 + 1) * window) }, means)
 }
-nb.figure(SmallMultiples(panels: [
+nb.figure(SideBySide(panels: [
     LineChart(xLabel: "step", yLabel: "training loss", series: optimizerRuns.map {
-        let c = stepCurve($0.stepLoss); return .init($0.name, x: c.x, y: c.y) }, legend: .topRight),
+        let c = stepCurve($0.stepLoss); return .init($0.name, x: c.x, y: c.y) }, legend: .topRight, size: Size(235, 220)),
     LineChart(xLabel: "step", yLabel: "training error", series: optimizerRuns.map {
-        let c = stepCurve($0.stepError); return .init($0.name, x: c.x, y: c.y) }, legend: .none),
-].map { var p = $0; p.yRange = nil; return p }, columns: 2, size: Size(470, 210)),
+        let c = stepCurve($0.stepError); return .init($0.name, x: c.x, y: c.y) }, legend: .none, size: Size(235, 220)),
+]),
           name: "fig-07-optimizers",
           caption: Bilingual(zh: "四种优化器的训练损失和训练误差（每 \(window) 步取平均）",
                              en: "Training loss and training error of the four optimizers (means over \(window) steps)"))
@@ -168,8 +168,8 @@ let stepsTaken = plain.run.stepLoss.count
 nb.note(zh: "本次运行：不加正则化时训练误差 \(formatFloat(Float(plain.run.trainError.last!)))、测试误差 \(formatFloat(Float(plain.run.testError.last!)))，差距 \(formatFloat(Float(plain.run.testError.last! - plain.run.trainError.last!)))；dropout 0.5 时训练误差 \(formatFloat(Float(dropped.run.trainError.last!)))、测试误差 \(formatFloat(Float(dropped.run.testError.last!)))，差距 \(formatFloat(Float(dropped.run.testError.last! - dropped.run.trainError.last!)))。权重范数：无 \(formatFloat(Float(plain.weightNorm)))，5e-4 为 \(formatFloat(Float(decayed.weightNorm)))，5e-3 为 \(formatFloat(Float(strong.weightNorm)))。",
         en: "This run: without regularization the training error is \(formatFloat(Float(plain.run.trainError.last!))) and the test error \(formatFloat(Float(plain.run.testError.last!))), a gap of \(formatFloat(Float(plain.run.testError.last! - plain.run.trainError.last!))); with dropout 0.5 they are \(formatFloat(Float(dropped.run.trainError.last!))) and \(formatFloat(Float(dropped.run.testError.last!))), a gap of \(formatFloat(Float(dropped.run.testError.last! - dropped.run.trainError.last!))). Weight norms: none \(formatFloat(Float(plain.weightNorm))), 5e-4 \(formatFloat(Float(decayed.weightNorm))), 5e-3 \(formatFloat(Float(strong.weightNorm))).")
 
-//: 没有正则化时，网络很快把小训练集背下来，训练误差趋于 0，测试误差停在高处甚至回升：这就是过拟合。dropout 让训练误差降得慢，训练和测试之间的差距变小。权重衰减 5e-4 在这么短的训练里几乎看不出作用，原因是一个简单的乘积：每步的收缩因子是 $1 - \alpha\lambda$。
-//:en Without regularization the network soon memorises the small training set: the training error goes to 0 while the test error stays high or rises again: overfitting. Dropout slows the fall of the training error and narrows the gap between training and test. Weight decay 5e-4 barely shows in so short a run, for a simple reason: the shrink factor per step is $1 - \alpha\lambda$.
+//: 没有正则化时，网络把小训练集背了下来：训练误差接近 0，测试误差却停在高处，两者之间的差距就是过拟合。dropout 让训练误差降得慢，差距变小（数字见上面的注释）。权重衰减让权重范数变小、差距也变小，但 5e-4 对测试误差的影响在这么短的训练里很小。原因之一是一个简单的乘积：单看衰减本身，每步把权重乘以 $1 - \alpha\lambda$。
+//:en Without regularization the network memorises the small training set: the training error comes close to 0 while the test error stays high, and the gap between them is overfitting. Dropout slows the fall of the training error and narrows the gap (numbers in the note above). Weight decay shrinks the weight norm and narrows the gap too, but at 5e-4 its effect on the test error is small in so short a run. One reason is a simple product: on its own, the decay multiplies the weights by $1 - \alpha\lambda$ every step.
 let shrinkHere = pow(1 - 0.02 * 5e-4, Double(stepsTaken))
 let alexNetSteps = 90 * 1_200_000 / 128
 let shrinkAlexNet = pow(1 - 0.01 * 5e-4, Double(alexNetSteps))
@@ -182,8 +182,8 @@ nb.show("(1 − 0.01·5e-4)^AlexNet steps", shrinkAlexNet)
 //> AlexNet: 90 epochs × 1.2M images / 128: 843750
 //> (1 − 0.01·5e-4)^AlexNet steps: 0.01472
 
-//: 单看衰减本身，这次运行里权重只被缩小到上面打印的比例，而 AlexNet 的约 84 万步能把不被梯度维持的权重缩小到 1.5% 左右。权重衰减是一个长时间起作用的正则项；要在短训练里看到它，$\lambda$ 要大得多（上表中 5e-3 一行）。
-//:en On its own, the decay shrinks the weights of this run only to the factor printed above, while AlexNet's roughly 840,000 steps shrink weights that the gradient does not sustain to about 1.5%. Weight decay is a regularizer that acts over long training; to see it in a short run, $\lambda$ must be much larger (the 5e-3 row of the table).
+//: 单看衰减本身，这次运行里权重只被缩小到上面打印的比例，而 AlexNet 的约 84 万步能把不被梯度维持的权重缩小到 1.5% 左右。（测得的范数比这个比例下降得多，因为衰减也改变了梯度下降所走的路径。）权重衰减是一个长时间起作用的正则项；要在短训练里看清它，$\lambda$ 要大得多（上表中 5e-3 一行）。
+//:en On its own, the decay shrinks the weights of this run only to the factor printed above, while AlexNet's roughly 840,000 steps shrink weights that the gradient does not sustain to about 1.5%. (The measured norms fall by more than that factor, because the decay also changes the path gradient descent takes.) Weight decay is a regularizer that acts over long training; to see it clearly in a short run, $\lambda$ must be much larger (the 5e-3 row of the table).
 
 //: ## 批标准化对 LRN
 //:en ## Batch normalization against LRN
@@ -207,37 +207,38 @@ let normalizationRuns = try nb.cached("normalization", scale, after: []) { () ->
         return trainRun(name, smallCNN(normalization: kind), on: train, test: test, recipe: recipe, seed: nb.seed &+ 1)
     }
 }
-let target = 0.80
-let reach = normalizationRuns.map { stepsToReach(1 - target, in: $0.stepError, width: window) }
+let targets = [0.6, 0.7, 0.8]
+let reach = normalizationRuns.map { r in targets.map { stepsToReach(1 - $0, in: r.stepError, width: window) } }
+// The highest target that both LRN (run 1) and BN (run 2) reach: the fairest single comparison.
+let common = targets.indices.last { reach[1][$0] != nil && reach[2][$0] != nil } ?? 0
+let percent = Int(targets[common] * 100)
+let shortName = ["no normalization": "none", "LRN": "LRN", "BN": "BN", "BN ×5": "BN×5"]
 nb.figure(LineChart(xLabel: "training step", yLabel: "training accuracy (mean over \(window) steps)",
                     series: normalizationRuns.map { r in
                         let c = stepCurve(r.stepError); return .init(r.name, x: c.x, y: c.y.map { 1 - $0 }, dashed: r.name == "BN ×5")
                     },
-                    events: zip(normalizationRuns, reach).compactMap { r, s in s.map { LineChart.Event(x: Double($0), label: r.name) } },
+                    events: zip(normalizationRuns, reach).compactMap { r, s in
+                        s[common].map { LineChart.Event(x: Double($0), label: shortName[r.name] ?? r.name) }
+                    },
                     legend: .bottomRight, size: Size(440, 250)),
           name: "fig-07-bn-lrn",
-          caption: Bilingual(zh: "准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 \(Int(target * 100))% 的步数）",
-                             en: "Accuracy against training steps (an analogue of Figure 2 of the batch-norm paper; vertical lines: first step at \(Int(target * 100))%)"))
-nb.table(header: ["network", "steps to \(Int(target * 100))% (training)", "train error", "test error"],
+          caption: Bilingual(zh: "准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 \(percent)% 的步数）",
+                             en: "Accuracy against training steps (an analogue of Figure 2 of the batch-norm paper; vertical lines: first step at \(percent)%)"))
+nb.table(header: ["network"] + targets.map { "steps to \(Int($0 * 100))%" } + ["train error", "test error"],
          rows: zip(normalizationRuns, reach).map { r, s in
-             [r.name, s.map(String.init) ?? "not reached", r.trainError.last!, r.testError.last!] as [any CustomStringConvertible]
+             [r.name] + s.map { $0.map(String.init) ?? "not reached" } + [r.trainError.last!, r.testError.last!] as [any CustomStringConvertible]
          },
-         caption: Bilingual(zh: "达到 \(Int(target * 100))% 训练准确率所需的步数", en: "Steps to \(Int(target * 100))% training accuracy"))
-//> Figure: fig-07-bn-lrn.pdf — 准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 80% 的步数）
-//> Table: 达到 80% 训练准确率所需的步数
-//> network           steps to 80% (training)  train error  test error
-//> ----------------  -----------------------  -----------  ----------
-//> no normalization  not reached                   0.7906      0.8086
-//> LRN               not reached                   0.8641      0.8672
-//> BN                not reached                   0.7641      0.7812
-//> BN ×5             not reached                   0.2844      0.3672
+         caption: Bilingual(zh: "训练准确率（\(window) 步平均）首次达到 60%、70%、80% 所需的步数", en: "Steps until the training accuracy (mean over \(window) steps) first reaches 60%, 70%, 80%"))
+//> Figure: fig-07-bn-lrn.pdf
+//> Table: x
 let totalSteps = normalizationRuns[0].stepError.count
 func reachText(_ s: Int?, zh: Bool) -> String { s.map(String.init) ?? (zh ? "\(totalSteps) 步内未达到" : "not reached in \(totalSteps) steps") }
-nb.note(zh: "本次运行：训练准确率首次达到 \(Int(target * 100))%（\(window) 步平均）所需的步数：无归一化 \(reachText(reach[0], zh: true))，LRN \(reachText(reach[1], zh: true))，BN \(reachText(reach[2], zh: true))，BN ×5 \(reachText(reach[3], zh: true))。LRN 所需步数是 BN 的 \(ratio(reach[1], reach[2]))。最终测试误差：LRN \(formatFloat(Float(normalizationRuns[1].testError.last!)))，BN \(formatFloat(Float(normalizationRuns[2].testError.last!)))。",
-        en: "This run: steps until the training accuracy (mean over \(window) steps) first reaches \(Int(target * 100))%: no normalization \(reachText(reach[0], zh: false)), LRN \(reachText(reach[1], zh: false)), BN \(reachText(reach[2], zh: false)), BN ×5 \(reachText(reach[3], zh: false)). LRN needs \(ratio(reach[1], reach[2])) the steps of BN. Final test error: LRN \(formatFloat(Float(normalizationRuns[1].testError.last!))), BN \(formatFloat(Float(normalizationRuns[2].testError.last!))).")
+let (lrnSteps, bnSteps) = (reach[1][common], reach[2][common])
+nb.note(zh: "本次运行：训练准确率首次达到 \(percent)% 所需的步数：无归一化 \(reachText(reach[0][common], zh: true))，LRN \(reachText(lrnSteps, zh: true))，BN \(reachText(bnSteps, zh: true))，BN ×5 \(reachText(reach[3][common], zh: true))；LRN 所需步数是 BN 的 \(ratio(lrnSteps, bnSteps))。最终测试误差：无归一化 \(formatFloat(Float(normalizationRuns[0].testError.last!)))，LRN \(formatFloat(Float(normalizationRuns[1].testError.last!)))，BN \(formatFloat(Float(normalizationRuns[2].testError.last!)))，BN ×5 \(formatFloat(Float(normalizationRuns[3].testError.last!)))。",
+        en: "This run: steps until the training accuracy first reaches \(percent)%: no normalization \(reachText(reach[0][common], zh: false)), LRN \(reachText(lrnSteps, zh: false)), BN \(reachText(bnSteps, zh: false)), BN ×5 \(reachText(reach[3][common], zh: false)); LRN needs \(ratio(lrnSteps, bnSteps)) the steps of BN. Final test error: no normalization \(formatFloat(Float(normalizationRuns[0].testError.last!))), LRN \(formatFloat(Float(normalizationRuns[1].testError.last!))), BN \(formatFloat(Float(normalizationRuns[2].testError.last!))), BN ×5 \(formatFloat(Float(normalizationRuns[3].testError.last!))).")
 
-//: BN 让每一层的输入分布保持稳定（均值 0、方差 1，再由 $\gamma$、$\beta$ 调整），所以同样的学习率下训练快得多，也能承受更大的学习率。LRN 只是把每个激活除以相邻通道平方和决定的因子（$k = 2$ 时至少除以 $2^{0.75} \approx 1.68$），并不控制分布的均值和尺度，与不加归一化相比没有加速。这就是 Inception-v2 去掉 LRN、加上 BN 的原因。
-//:en BN keeps the distribution of every layer's input steady (mean 0, variance 1, then adjusted by $\gamma$ and $\beta$), so at the same rate it trains much faster and it tolerates larger rates. LRN only divides each activation by a factor set by the squares of its neighbouring channels (with $k = 2$ at least $2^{0.75} \approx 1.68$); it does not control the mean or scale of the distribution and gives no speed-up over no normalization. That is why Inception-v2 dropped LRN and added BN.
+//: BN 让每一层的输入分布保持稳定（均值 0、方差 1，再由 $\gamma$、$\beta$ 调整），所以同样的学习率下训练快得多，也能承受更大的学习率（学习率放大 5 倍后仍然收敛；它在开始阶段是否更快，要看上面的步数，本例中最终测试误差见注释）。LRN 只是把每个激活除以相邻通道平方和决定的因子（$k = 2$ 时至少除以 $2^{0.75} \approx 1.68$），并不控制分布的均值和尺度，所以它不像 BN 那样加速训练（本例中它甚至比不加归一化略慢，见上面的数字）。这就是 Inception-v2 去掉 LRN、加上 BN 的原因。
+//:en BN keeps the distribution of every layer's input steady (mean 0, variance 1, then adjusted by $\gamma$ and $\beta$), so at the same rate it trains much faster and it tolerates larger rates (at 5 times the rate it still converges; whether it is faster at the start shows in the step counts above, its final test error in the note). LRN only divides each activation by a factor set by the squares of its neighbouring channels (with $k = 2$ at least $2^{0.75} \approx 1.68$); it does not control the mean or scale of the distribution, so it does not speed training up the way BN does (here it is even slightly slower than no normalization; see the numbers above). That is why Inception-v2 dropped LRN and added BN.
 
 //: ## 学习率调度
 //:en ## Learning-rate schedules
@@ -278,7 +279,7 @@ nb.show("rate changes after epochs", plateauRun.rateChanges.map { $0 + 1 })
 nb.show("rates per epoch", plateauRun.learningRates)
 nb.figure(LineChart(xLabel: "epoch", yLabel: "loss",
                     series: [.init("test loss (monitored)", y: plateauRun.testLoss), .init("training loss", y: plateauRun.trainLoss, dashed: true)],
-                    events: drops, legend: .topRight, size: Size(440, 220)),
+                    events: drops, legend: .bottomLeft, size: Size(440, 220)),
           name: "fig-07-plateau",
           caption: Bilingual(zh: "真实训练中的 ReduceLROnPlateau：竖线是学习率除以 10 的位置（监视测试损失）",
                              en: "ReduceLROnPlateau in a real run: vertical lines mark where the rate is divided by 10 (monitoring the test loss)"))
@@ -286,21 +287,21 @@ nb.figure(LineChart(xLabel: "epoch", yLabel: "loss",
 //> rates per epoch: [0.02000, 0.02000, 0.02000]
 //> Figure: fig-07-plateau.pdf — 真实训练中的 ReduceLROnPlateau：竖线是学习率除以 10 的位置（监视测试损失）
 
-//: 四种调度画在一起（纵轴取对数）：
-//:en The four schedules side by side (logarithmic vertical axis):
+//: 四种调度画在一起（纵轴是学习率以 10 为底的对数）：
+//:en The four schedules side by side (the vertical axis is the base-10 logarithm of the rate):
 func ratePanel(_ title: String, _ series: [LineChart.Series], epochs: Int, events: [LineChart.Event] = []) -> LineChart {
-    LineChart(title: title, xLabel: "epoch", yLabel: "learning rate", yScale: .log, xRange: 0...Double(epochs),
+    LineChart(title: title, xLabel: "epoch", yLabel: "log10 learning rate", xRange: 0...Double(epochs),
               series: series, events: events, legend: series.count > 1 ? .topRight : .none)
 }
 func perEpoch(_ name: String, _ s: LRSchedule, epochs: Int, dashed: Bool = false) -> LineChart.Series {
-    .init(name, x: (0..<epochs).map(Double.init), y: s.values(epochs: epochs).map(Double.init), dashed: dashed)
+    .init(name, x: (0..<epochs).map(Double.init), y: s.values(epochs: epochs).map { log10(Double($0)) }, dashed: dashed)
 }
 nb.figure(SmallMultiples(panels: [
     ratePanel("step: ×0.1 every 30 epochs", [perEpoch("step", stepSchedule, epochs: 90)], epochs: 90),
     ratePanel("GoogLeNet: ×0.96 every 8 epochs", [perEpoch("GoogLeNet", googLeNet, epochs: 240)], epochs: 240),
     ratePanel("warm-up, then 0.1", [perEpoch("ResNet-110", resNet110, epochs: 164),
                                      perEpoch("linear, 5 epochs", linearWarmup, epochs: 90, dashed: true)], epochs: 164),
-    ratePanel("ReduceLROnPlateau (run above)", [.init("plateau", x: plateauRun.learningRates.indices.map(Double.init), y: plateauRun.learningRates)],
+    ratePanel("ReduceLROnPlateau (run above)", [.init("plateau", x: plateauRun.learningRates.indices.map(Double.init), y: plateauRun.learningRates.map(log10))],
               epochs: max(plateauRun.learningRates.count, 1), events: plateauRun.rateChanges.map { LineChart.Event(x: Double($0 + 1), label: "") }),
 ], columns: 2, size: Size(470, 330)),
           name: "fig-07-schedules",
@@ -356,8 +357,8 @@ let confident = smoothingRuns.map { Double($0.confidence.filter { $0 > 0.95 }.co
 nb.note(zh: "本次运行：softmax 最大概率的平均值，$\\epsilon = 0$ 为 \(formatFloat(Float(mean(smoothingRuns[0].confidence))))，$\\epsilon = 0.1$ 为 \(formatFloat(Float(mean(smoothingRuns[1].confidence))))；最大概率超过 0.95 的测试图比例分别为 \(formatFloat(Float(confident[0]))) 和 \(formatFloat(Float(confident[1])))。",
         en: "This run: the mean largest softmax probability is \(formatFloat(Float(mean(smoothingRuns[0].confidence)))) with $\\epsilon = 0$ and \(formatFloat(Float(mean(smoothingRuns[1].confidence)))) with $\\epsilon = 0.1$; the share of test images with a largest probability above 0.95 is \(formatFloat(Float(confident[0]))) and \(formatFloat(Float(confident[1]))).")
 
-//: 不加平滑时，大部分测试图的最大概率挤在 1 附近，包括分错的那些；加了平滑后，最大概率集中在 0.9 左右，很少超过 0.95。网络变得不那么“自信”，预测的概率更接近它实际的正确率，这是 label smoothing 作为正则化的作用。
-//:en Without smoothing, most test images have a largest probability crowded near 1, the misclassified ones included; with smoothing it gathers around 0.9 and rarely exceeds 0.95. The network becomes less "confident", its probabilities closer to how often it is actually right: the regularizing effect of label smoothing.
+//: 不加平滑时，最大概率在 1 附近堆起一个高峰（训练越久越高，包括分错的图）；加了平滑后，这个高峰移到 0.9 以下，超过 0.95 的比例明显变小（见上面的注释），而测试误差几乎不变。网络变得不那么“自信”：交叉熵不再奖励把正确类的 logit 推向无穷大。这就是 label smoothing 作为正则化的作用。
+//:en Without smoothing, the largest probability piles up in a peak near 1 (higher the longer it trains, misclassified images included); with smoothing the peak moves below 0.9 and the share above 0.95 falls clearly (see the note above), while the test error hardly changes. The network becomes less "confident": the cross-entropy no longer rewards pushing the true class's logit towards infinity. That is the regularizing effect of label smoothing.
 
 //: ## 讲义的训练配置表
 //:en ## The lecture's training-configuration table
