@@ -105,14 +105,14 @@ nb.table(header: ["optimizer", "loss, first window", "loss, last window", "train
              return [r.name, w.first!, w.last!, r.trainError.last!, r.testError.last!] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "四种优化器，同一网络、同一数据", en: "Four optimizers, same network, same data"))
-//> Figure: fig-07-optimizers.pdf — 四种优化器的训练损失和训练误差（每 2 步取平均）
+//> Figure: fig-07-optimizers.pdf — 四种优化器的训练损失和训练误差（每 1 步取平均）
 //> Table: 四种优化器，同一网络、同一数据
 //> optimizer           loss, first window  loss, last window  train error  test error
 //> ------------------  ------------------  -----------------  -----------  ----------
-//> SGD                              2.305              2.299       0.8703      0.8633
-//> SGD + momentum 0.9               2.305              2.237       0.7906      0.8086
-//> RMSProp                          2.292              1.042       0.3922      0.4375
-//> Adam                             2.302              1.281       0.4672      0.5000
+//> SGD                              2.307              2.293       0.8938      0.9141
+//> SGD + momentum 0.9               2.307              2.282       0.8938      0.9141
+//> RMSProp                          2.307              1.533       0.4828      0.5195
+//> Adam                             2.307              1.970       0.4000      0.4453
 let byName = Dictionary(uniqueKeysWithValues: optimizerRuns.map { ($0.name, $0) })
 let lastLoss = optimizerRuns.map { ($0.name, windowMeans($0.stepLoss, width: window).last!) }
 let fastest = lastLoss.min { $0.1 < $1.1 }!
@@ -150,12 +150,12 @@ nb.table(header: ["regularizer", "train error", "test error", "gap", "best test 
          },
          caption: Bilingual(zh: "小训练集上的权重衰减与 dropout（最后一个周期）", en: "Weight decay and dropout on a small training set (last epoch)"))
 //> Table: 小训练集上的权重衰减与 dropout（最后一个周期）
-//> regularizer        train error  test error     gap  best test error    ‖W‖
-//> -----------------  -----------  ----------  ------  ---------------  -----
-//> none                    0.4570      0.5195  0.0625           0.5195  9.474
-//> weight decay 5e-4       0.4570      0.5195  0.0625           0.5195  9.473
-//> weight decay 5e-3       0.4570      0.5195  0.0625           0.5195  9.461
-//> dropout 0.5             0.5000      0.5508  0.0508           0.5586  9.534
+//> regularizer        train error  test error      gap  best test error    ‖W‖
+//> -----------------  -----------  ----------  -------  ---------------  -----
+//> none                    0.5234      0.5391  0.01562           0.5391  8.024
+//> weight decay 5e-4       0.5195      0.5352  0.01562           0.5352  8.011
+//> weight decay 5e-3       0.5156      0.5352  0.01953           0.5352  7.898
+//> dropout 0.5             0.6445      0.6758  0.03125           0.6758  7.980
 nb.figure(SmallMultiples(panels: regularization.map { r in
     LineChart(title: r.run.name, xLabel: "epoch", yLabel: "error", series: [
         .init("train", y: r.run.trainError), .init("test", y: r.run.testError, dashed: true)], legend: .topRight)
@@ -229,8 +229,14 @@ nb.table(header: ["network"] + targets.map { "steps to \(Int($0 * 100))%" } + ["
              [r.name] + s.map { $0.map(String.init) ?? "not reached" } + [r.trainError.last!, r.testError.last!] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "训练准确率（\(window) 步平均）首次达到 60%、70%、80% 所需的步数", en: "Steps until the training accuracy (mean over \(window) steps) first reaches 60%, 70%, 80%"))
-//> Figure: fig-07-bn-lrn.pdf
-//> Table: x
+//> Figure: fig-07-bn-lrn.pdf — 准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 60% 的步数）
+//> Table: 训练准确率（1 步平均）首次达到 60%、70%、80% 所需的步数
+//> network           steps to 60%  steps to 70%  steps to 80%  train error  test error
+//> ----------------  ------------  ------------  ------------  -----------  ----------
+//> no normalization  not reached   not reached   not reached        0.8938      0.9141
+//> LRN               not reached   not reached   not reached        0.8938      0.9141
+//> BN                6             not reached   not reached        0.5828      0.6016
+//> BN ×5             6             6             not reached        0.4563      0.5039
 let totalSteps = normalizationRuns[0].stepError.count
 func reachText(_ s: Int?, zh: Bool) -> String { s.map(String.init) ?? (zh ? "\(totalSteps) 步内未达到" : "not reached in \(totalSteps) steps") }
 let (lrnSteps, bnSteps) = (reach[1][common], reach[2][common])
@@ -254,13 +260,13 @@ nb.show("GoogLeNet, epochs 0, 7, 8, 16, 80", [0, 7, 8, 16, 80].map { googLeNet($
 nb.show("ResNet-110, epochs 0, 1, 81, 82, 123", [0, 1, 81, 82, 123].map { resNet110($0) })
 nb.show("linear warm-up, epochs 0 to 5", (0...5).map { linearWarmup($0) })
 for event in resNet110.events(epochs: 164) { nb.show(event) }
-//> step, epochs 0, 29, 30, 60: [0.01000, 0.01000, 0.001000, 0.0001000]
+//> step, epochs 0, 29, 30, 60: [0.01000, 0.01000, 0.001000, 1.000e-04]
 //> GoogLeNet, epochs 0, 7, 8, 16, 80: [0.01000, 0.01000, 0.009600, 0.009216, 0.006648]
 //> ResNet-110, epochs 0, 1, 81, 82, 123: [0.01000, 0.1000, 0.1000, 0.01000, 0.001000]
 //> linear warm-up, epochs 0 to 5: [0.01000, 0.02800, 0.04600, 0.06400, 0.08200, 0.1000]
-//> epoch 1: 0.01000 → 0.1000 (warm-up ends)
-//> epoch 82: 0.01000 → 0.1000 (milestone 81 x0.1)
-//> epoch 123: 0.1000 → 0.01000 (milestone 122 x0.1)
+//> epoch 1: 0.01 → 0.1 (warm-up ends)
+//> epoch 82: 0.1 → 0.01 (milestone 81 x0.1)
+//> epoch 123: 0.01 → 0.001 (milestone 122 x0.1)
 
 //: `ReduceLROnPlateau` 的学习率取决于被监视的指标，只能在真实训练中得到。下面用上一节的小训练集训练（带动量 SGD，学习率 0.02），每个周期结束时把测试损失交给 `ReduceLROnPlateau(factor: 0.1, patience: 2)`：连续超过 2 个周期没有比最好值低 $10^{-4}$（相对）就除以 10。网络很快开始过拟合，测试损失不再下降，于是规则触发。
 //:en The rates of `ReduceLROnPlateau` depend on the monitored metric, so they only come from a real run. Below, the network trains on the small training set of the previous section (SGD with momentum, rate 0.02), and at the end of every epoch the test loss goes to `ReduceLROnPlateau(factor: 0.1, patience: 2)`: when more than 2 epochs in a row fail to beat the best by a relative $10^{-4}$, the rate is divided by 10. The network soon overfits, the test loss stops falling, and the rule fires.
@@ -283,7 +289,7 @@ nb.figure(LineChart(xLabel: "epoch", yLabel: "loss",
           name: "fig-07-plateau",
           caption: Bilingual(zh: "真实训练中的 ReduceLROnPlateau：竖线是学习率除以 10 的位置（监视测试损失）",
                              en: "ReduceLROnPlateau in a real run: vertical lines mark where the rate is divided by 10 (monitoring the test loss)"))
-//> rate changes after epochs: [3]
+//> rate changes after epochs: []
 //> rates per epoch: [0.02000, 0.02000, 0.02000]
 //> Figure: fig-07-plateau.pdf — 真实训练中的 ReduceLROnPlateau：竖线是学习率除以 10 的位置（监视测试损失）
 
@@ -351,8 +357,8 @@ nb.table(header: ["ε", "mean max prob.", "share > 0.95", "test error", "test lo
 //> Table: label smoothing 对置信度的影响
 //> ε        mean max prob.  share > 0.95  test error  test loss
 //> -------  --------------  ------------  ----------  ---------
-//> ε = 0            0.5000        0.0000      0.3000     1.000
-//> ε = 0.1          0.5000        0.0000      0.3000     1.000
+//> ε = 0            0.1506             0      0.5273      1.976
+//> ε = 0.1          0.1384             0      0.5820      2.047
 let confident = smoothingRuns.map { Double($0.confidence.filter { $0 > 0.95 }.count) / Double($0.confidence.count) }
 nb.note(zh: "本次运行：softmax 最大概率的平均值，$\\epsilon = 0$ 为 \(formatFloat(Float(mean(smoothingRuns[0].confidence))))，$\\epsilon = 0.1$ 为 \(formatFloat(Float(mean(smoothingRuns[1].confidence))))；最大概率超过 0.95 的测试图比例分别为 \(formatFloat(Float(confident[0]))) 和 \(formatFloat(Float(confident[1])))。",
         en: "This run: the mean largest softmax probability is \(formatFloat(Float(mean(smoothingRuns[0].confidence)))) with $\\epsilon = 0$ and \(formatFloat(Float(mean(smoothingRuns[1].confidence)))) with $\\epsilon = 0.1$; the share of test images with a largest probability above 0.95 is \(formatFloat(Float(confident[0]))) and \(formatFloat(Float(confident[1]))).")
@@ -373,6 +379,33 @@ nb.table(header: ["network", "weight decay", "dropout", "normalization", "augmen
          caption: Bilingual(zh: "训练配置（二）：正则化、归一化与数据扩充", en: "Training configurations (2): regularization, normalization and augmentation"))
 nb.table(header: ["network", "source"], rows: trainingConfigurations.map { [$0.network, $0.source] },
          caption: Bilingual(zh: "训练配置的出处", en: "Sources of the training configurations"))
+//> Table: 训练配置（一）：批量、学习率与优化器
+//> network       batch            initial LR                      schedule                         optimizer
+//> ------------  ---------------  ------------------------------  -------------------------------  ---------------------------
+//> AlexNet       128              0.01                            ÷10 when val. error stalls (3×)  SGD, momentum 0.9
+//> VGG           256              0.01                            ÷10 when val. acc. stalls (3×)   SGD, momentum 0.9
+//> GoogLeNet     256 (slide)      0.01 (slide)                    ×0.96 every 8 epochs             async SGD, momentum 0.9
+//> Inception-v3  32 ×50 replicas  0.045                           ×0.94 every 2 epochs             RMSProp, decay 0.9, ε = 1.0
+//> ResNet        256              0.1 (0.01 warm-up, ResNet-110)  ÷10 when error plateaus          SGD, momentum 0.9
+//> DenseNet      256              0.1                             ÷10 at epochs 30, 60 (of 90)     SGD, Nesterov 0.9
+//> Table: 训练配置（二）：正则化、归一化与数据扩充
+//> network       weight decay        dropout                       normalization            augmentation
+//> ------------  ------------------  ----------------------------  -----------------------  ----------------------------------------------
+//> AlexNet       5e-4                0.5 (FC1, FC2)                LRN                      224 crops of 256, flips, PCA colour
+//> VGG           5e-4                0.5 (FC1, FC2)                none (LRN dropped)       scale jitter 256–512, crops, flips, RGB shift
+//> GoogLeNet     not stated          0.4 (0.7 aux.)                LRN                      8–100% area crops, aspect 3/4–4/3, photometric
+//> Inception-v3  not stated          not stated                    BN; label smoothing 0.1  not stated (clip grad. at 2.0)
+//> ResNet        1e-4 (slide: 1e-5)  none                          BN                       scale 256–480, 224 crops, flips, colour
+//> DenseNet      1e-4                none (0.2 on CIFAR w/o aug.)  BN                       as ResNet (fb.resnet.torch)
+//> Table: 训练配置的出处
+//> network       source
+//> ------------  ---------------------------------
+//> AlexNet       Krizhevsky 2012 §4.1, §5; slide
+//> VGG           Simonyan 2015 §3.1, §4.1; slide
+//> GoogLeNet     Szegedy 2015 §5, §6; slide
+//> Inception-v3  Szegedy 2016 §7, §8
+//> ResNet        He 2016 §3.4, §4.2; slide
+//> DenseNet      Huang 2017 §4.2; slide: as ResNet
 
 //: 可以看出一条主线：带动量 0.9 的 SGD 和“停滞时除以 10”的调度从 AlexNet 一直用到 DenseNet；BN 出现后 LRN 消失了，dropout 也从 ResNet 起不再需要；Inception-v3 是例外，用 RMSProp 和指数衰减，并加了 label smoothing。
 //:en One thread runs through it: SGD with momentum 0.9 and a "divide by 10 when it stalls" schedule, from AlexNet to DenseNet; once BN arrived, LRN disappeared, and from ResNet on dropout was no longer needed; Inception-v3 is the exception, with RMSProp, an exponential decay and label smoothing.
