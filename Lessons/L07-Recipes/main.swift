@@ -55,17 +55,19 @@ nb.show("epochs", scale.epochs)
 //: 讲义中的带动量 SGD（$\mu$ 是动量因子，$\alpha$ 是学习率）：
 //:en The lecture's SGD with momentum ($\mu$ the momentum, $\alpha$ the learning rate):
 
-//: $$v^{t+1} = \mu v^t - \alpha \nabla_W L(W^t), \qquad W^{t+1} = W^t + v^{t+1}$$
+//: $$v^{t+1} = \mu v^t - \alpha \nabla_W L(W^t), \quad \quad W^{t+1} = W^t + v^{t+1}$$
 
 //: RMSProp（Inception-v3 用的优化器）按梯度平方的滑动平均 $G$ 缩放每个权重的步长：
 //:en RMSProp (the optimizer of Inception-v3) scales each weight's step by a running mean $G$ of squared gradients:
 
-//: $$G^{t+1} = \mu G^t + (1 - \mu) (\nabla_W L)^2, \qquad W^{t+1} = W^t - \frac{\alpha \nabla_W L}{\sqrt{G^{t+1} + \epsilon}}$$
+//: $$G^{t+1} = \mu G^t + (1 - \mu) (\nabla_W L)^2, \quad \quad W^{t+1} = W^t - \frac{\alpha \nabla_W L}{\sqrt{G^{t+1} + \epsilon}}$$
 
 //: Adam 再加上梯度本身的滑动平均 $m$（一阶矩），并对两者做偏差修正：
 //:en Adam adds a running mean $m$ of the gradient itself (the first moment) and corrects both for their zero start:
 
-//: $$m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \quad W \leftarrow W - \alpha \frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}$$
+//: $$m^{t} = \beta_1 m^{t-1} + (1 - \beta_1) g^t, \quad v^{t} = \beta_2 v^{t-1} + (1 - \beta_2) (g^t)^2$$
+
+//: $$W^{t} = W^{t-1} - \alpha \cdot \frac{m^t / (1 - \beta_1^t)}{\sqrt{v^t / (1 - \beta_2^t)} + \epsilon}$$
 
 //: 四次训练用同一个网络初始化、同一批数据顺序，只换优化器：SGD 和带动量 SGD 的学习率都是 0.01（加了动量 0.9 后，稳态下的有效步长是 $\alpha / (1 - \mu) = 10\alpha$），RMSProp 和 Adam 用各自常用的 0.001。
 //:en The four runs share the initial weights and the order of the batches, and differ only in the optimizer: SGD and SGD with momentum both use a rate of 0.01 (with momentum 0.9 the steady-state step is $\alpha / (1 - \mu) = 10\alpha$), RMSProp and Adam their usual 0.001.
@@ -113,6 +115,7 @@ nb.table(header: ["optimizer", "loss, first window", "loss, last window", "train
 //> SGD + momentum 0.9               2.307              2.282       0.8938      0.9141
 //> RMSProp                          2.307              1.533       0.4828      0.5195
 //> Adam                             2.307              1.970       0.4000      0.4453
+//- hide
 let byName = Dictionary(uniqueKeysWithValues: optimizerRuns.map { ($0.name, $0) })
 let lastLoss = optimizerRuns.map { ($0.name, windowMeans($0.stepLoss, width: window).last!) }
 let fastest = lastLoss.min { $0.1 < $1.1 }!
@@ -163,6 +166,7 @@ nb.figure(SmallMultiples(panels: regularization.map { r in
           name: "fig-07-regularization",
           caption: Bilingual(zh: "训练误差（实线）与测试误差（虚线）随周期的变化", en: "Training error (solid) and test error (dashed) against epochs"))
 //> Figure: fig-07-regularization.pdf — 训练误差（实线）与测试误差（虚线）随周期的变化
+//- hide
 let plain = regularization[0], decayed = regularization[1], strong = regularization[2], dropped = regularization[3]
 let stepsTaken = plain.run.stepLoss.count
 nb.note(zh: "本次运行：不加正则化时训练误差 \(formatFloat(Float(plain.run.trainError.last!)))、测试误差 \(formatFloat(Float(plain.run.testError.last!)))，差距 \(formatFloat(Float(plain.run.testError.last! - plain.run.trainError.last!)))；dropout 0.5 时训练误差 \(formatFloat(Float(dropped.run.trainError.last!)))、测试误差 \(formatFloat(Float(dropped.run.testError.last!)))，差距 \(formatFloat(Float(dropped.run.testError.last! - dropped.run.trainError.last!)))。权重范数：无 \(formatFloat(Float(plain.weightNorm)))，5e-4 为 \(formatFloat(Float(decayed.weightNorm)))，5e-3 为 \(formatFloat(Float(strong.weightNorm)))。",
@@ -191,7 +195,7 @@ nb.show("(1 − 0.01·5e-4)^AlexNet steps", shrinkAlexNet)
 //: BN 用当前 mini-batch 的均值 $\mu_B$ 和方差 $\sigma_B^2$ 把每个通道标准化，再用可训练的 $\gamma$、$\beta$ 缩放和平移：
 //:en BN standardises each channel with the mean $\mu_B$ and variance $\sigma_B^2$ of the current mini-batch, then scales and shifts it with the trainable $\gamma$ and $\beta$:
 
-//: $$\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y_i = \gamma \hat{x}_i + \beta$$
+//: $$\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad \quad y_i = \gamma \hat{x}_i + \beta$$
 
 //: 讲义展示的批标准化论文（Ioffe 和 Szegedy，2015）图 2 比较了原始 Inception（带 LRN）和加了 BN 的版本：BN 版本用少得多的训练步数达到同样的验证准确率，学习率放大 5 倍（BN-x5）后更快。这里做同样的对比：同一网络不加归一化、加 LRN（AlexNet 的 $k=2, n=5, \alpha=10^{-4}, \beta=0.75$）、加 BN，三者都用带动量 SGD、学习率 0.01；再加一个学习率 0.05 的 BN（“BN ×5”）。
 //:en Figure 2 of the batch-norm paper (Ioffe and Szegedy, 2015), shown in the lecture, compares the original Inception (with LRN) with its batch-normalized variants: the BN version reaches the same validation accuracy in far fewer training steps, and faster still with a 5 times larger rate (BN-x5). The same comparison here: one network without normalization, with LRN (AlexNet's $k=2, n=5, \alpha=10^{-4}, \beta=0.75$) and with BN, all with SGD and momentum at rate 0.01, plus BN at rate 0.05 ("BN ×5").
@@ -217,19 +221,19 @@ nb.figure(LineChart(xLabel: "training step", yLabel: "training accuracy (mean ov
                     series: normalizationRuns.map { r in
                         let c = stepCurve(r.stepError); return .init(r.name, x: c.x, y: c.y.map { 1 - $0 }, dashed: r.name == "BN ×5")
                     },
-                    events: zip(normalizationRuns, reach).compactMap { r, s in
+                    events: zip(normalizationRuns, reach).filter { $0.0.name == "LRN" || $0.0.name == "BN" }.compactMap { r, s in
                         s[common].map { LineChart.Event(x: Double($0), label: shortName[r.name] ?? r.name) }
                     },
                     legend: .bottomRight, size: Size(440, 250)),
           name: "fig-07-bn-lrn",
-          caption: Bilingual(zh: "准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 \(percent)% 的步数）",
-                             en: "Accuracy against training steps (an analogue of Figure 2 of the batch-norm paper; vertical lines: first step at \(percent)%)"))
+          caption: Bilingual(zh: "准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：LRN 和 BN 首次达到 \(percent)% 的步数）",
+                             en: "Accuracy against training steps (an analogue of Figure 2 of the batch-norm paper; vertical lines: first step of LRN and BN at \(percent)%)"))
 nb.table(header: ["network"] + targets.map { "steps to \(Int($0 * 100))%" } + ["train error", "test error"],
          rows: zip(normalizationRuns, reach).map { r, s in
              [r.name] + s.map { $0.map(String.init) ?? "not reached" } + [r.trainError.last!, r.testError.last!] as [any CustomStringConvertible]
          },
          caption: Bilingual(zh: "训练准确率（\(window) 步平均）首次达到 60%、70%、80% 所需的步数", en: "Steps until the training accuracy (mean over \(window) steps) first reaches 60%, 70%, 80%"))
-//> Figure: fig-07-bn-lrn.pdf — 准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：首次达到 60% 的步数）
+//> Figure: fig-07-bn-lrn.pdf — 准确率随训练步数的变化（批标准化论文图 2 的类比；竖线：LRN 和 BN 首次达到 60% 的步数）
 //> Table: 训练准确率（1 步平均）首次达到 60%、70%、80% 所需的步数
 //> network           steps to 60%  steps to 70%  steps to 80%  train error  test error
 //> ----------------  ------------  ------------  ------------  -----------  ----------
@@ -237,6 +241,7 @@ nb.table(header: ["network"] + targets.map { "steps to \(Int($0 * 100))%" } + ["
 //> LRN               not reached   not reached   not reached        0.8938      0.9141
 //> BN                6             not reached   not reached        0.5828      0.6016
 //> BN ×5             6             6             not reached        0.4563      0.5039
+//- hide
 let totalSteps = normalizationRuns[0].stepError.count
 func reachText(_ s: Int?, zh: Bool) -> String { s.map(String.init) ?? (zh ? "\(totalSteps) 步内未达到" : "not reached in \(totalSteps) steps") }
 let (lrnSteps, bnSteps) = (reach[1][common], reach[2][common])
@@ -359,12 +364,13 @@ nb.table(header: ["ε", "mean max prob.", "share > 0.95", "test error", "test lo
 //> -------  --------------  ------------  ----------  ---------
 //> ε = 0            0.1506             0      0.5273      1.976
 //> ε = 0.1          0.1384             0      0.5820      2.047
+//- hide
 let confident = smoothingRuns.map { Double($0.confidence.filter { $0 > 0.95 }.count) / Double($0.confidence.count) }
 nb.note(zh: "本次运行：softmax 最大概率的平均值，$\\epsilon = 0$ 为 \(formatFloat(Float(mean(smoothingRuns[0].confidence))))，$\\epsilon = 0.1$ 为 \(formatFloat(Float(mean(smoothingRuns[1].confidence))))；最大概率超过 0.95 的测试图比例分别为 \(formatFloat(Float(confident[0]))) 和 \(formatFloat(Float(confident[1])))。",
         en: "This run: the mean largest softmax probability is \(formatFloat(Float(mean(smoothingRuns[0].confidence)))) with $\\epsilon = 0$ and \(formatFloat(Float(mean(smoothingRuns[1].confidence)))) with $\\epsilon = 0.1$; the share of test images with a largest probability above 0.95 is \(formatFloat(Float(confident[0]))) and \(formatFloat(Float(confident[1]))).")
 
-//: 不加平滑时，最大概率在 1 附近堆起一个高峰（训练越久越高，包括分错的图）；加了平滑后，这个高峰移到 0.9 以下，超过 0.95 的比例明显变小（见上面的注释），而测试误差几乎不变。网络变得不那么“自信”：交叉熵不再奖励把正确类的 logit 推向无穷大。这就是 label smoothing 作为正则化的作用。
-//:en Without smoothing, the largest probability piles up in a peak near 1 (higher the longer it trains, misclassified images included); with smoothing the peak moves below 0.9 and the share above 0.95 falls clearly (see the note above), while the test error hardly changes. The network becomes less "confident": the cross-entropy no longer rewards pushing the true class's logit towards infinity. That is the regularizing effect of label smoothing.
+//: 不加平滑时，最大概率在 1 附近堆起一个高峰（训练越久越高，包括分错的图）；加了平滑后，这个高峰被削平，概率分散到 0.85 到 1 之间，超过 0.95 的比例明显变小（见上面的注释），而测试误差几乎不变。网络变得不那么“自信”：交叉熵不再奖励把正确类的 logit 推向无穷大。这就是 label smoothing 作为正则化的作用。
+//:en Without smoothing, the largest probability piles up in a peak near 1 (higher the longer it trains, misclassified images included); with smoothing the peak is flattened, the probabilities spread between 0.85 and 1, and the share above 0.95 falls clearly (see the note above), while the test error hardly changes. The network becomes less "confident": the cross-entropy no longer rewards pushing the true class's logit towards infinity. That is the regularizing effect of label smoothing.
 
 //: ## 讲义的训练配置表
 //:en ## The lecture's training-configuration table
@@ -424,8 +430,8 @@ nb.table(header: ["network", "source"], rows: trainingConfigurations.map { [$0.n
 //:en - Learning-rate schedules: multiply by 0.1 or 0.96 at fixed epochs, divide by 10 when the metric stalls, warm up at the start.
 //:en - Label smoothing stops the network from pushing its largest probability towards 1.
 //- hide
-nb.exercise(zh: "按讲义的动量公式 $v \\leftarrow \\mu v - \\alpha g$，$W \\leftarrow W + v$，手算几步带动量 SGD 的更新。",
-            en: "Compute a few steps of SGD with momentum by hand, with the slide's $v \\leftarrow \\mu v - \\alpha g$, $W \\leftarrow W + v$.",
+nb.exercise(zh: "按讲义的动量公式 $v^{t+1} = \\mu v^t - \\alpha g$，$W^{t+1} = W^t + v^{t+1}$，手算几步带动量 SGD 的更新。",
+            en: "Compute a few steps of SGD with momentum by hand, with the slide's $v^{t+1} = \\mu v^t - \\alpha g$, $W^{t+1} = W^t + v^{t+1}$.",
             grader: "sgd-momentum")
 nb.exercise(zh: "手算 Adam 的前两步：$m$、$v$、偏差修正和权重的新值。",
             en: "Compute the first two steps of Adam by hand: $m$, $v$, the bias corrections and the new weight.",
