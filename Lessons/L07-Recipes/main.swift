@@ -195,7 +195,7 @@ nb.show("(1 − 0.01·5e-4)^AlexNet steps", shrinkAlexNet)
 //: BN 用当前 mini-batch 的均值 $\mu_B$ 和方差 $\sigma_B^2$ 把每个通道标准化，再用可训练的 $\gamma$、$\beta$ 缩放和平移：
 //:en BN standardises each channel with the mean $\mu_B$ and variance $\sigma_B^2$ of the current mini-batch, then scales and shifts it with the trainable $\gamma$ and $\beta$:
 
-//: $$\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad \quad y_i = \gamma \hat{x}_i + \beta$$
+//: $$x̂_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad \quad y_i = \gamma x̂_i + \beta$$
 
 //: 讲义展示的批标准化论文（Ioffe 和 Szegedy，2015）图 2 比较了原始 Inception（带 LRN）和加了 BN 的版本：BN 版本用少得多的训练步数达到同样的验证准确率，学习率放大 5 倍（BN-x5）后更快。这里做同样的对比：同一网络不加归一化、加 LRN（AlexNet 的 $k=2, n=5, \alpha=10^{-4}, \beta=0.75$）、加 BN，三者都用带动量 SGD、学习率 0.01；再加一个学习率 0.05 的 BN（“BN ×5”）。
 //:en Figure 2 of the batch-norm paper (Ioffe and Szegedy, 2015), shown in the lecture, compares the original Inception (with LRN) with its batch-normalized variants: the BN version reaches the same validation accuracy in far fewer training steps, and faster still with a 5 times larger rate (BN-x5). The same comparison here: one network without normalization, with LRN (AlexNet's $k=2, n=5, \alpha=10^{-4}, \beta=0.75$) and with BN, all with SGD and momentum at rate 0.01, plus BN at rate 0.05 ("BN ×5").
@@ -298,8 +298,8 @@ nb.figure(LineChart(xLabel: "epoch", yLabel: "loss",
 //> rates per epoch: [0.02000, 0.02000, 0.02000]
 //> Figure: fig-07-plateau.pdf — 真实训练中的 ReduceLROnPlateau：竖线是学习率除以 10 的位置（监视测试损失）
 
-//: 四种调度画在一起（纵轴是学习率以 10 为底的对数）：
-//:en The four schedules side by side (the vertical axis is the base-10 logarithm of the rate):
+//: 四种调度画在一起（纵轴是学习率以 10 为底的对数；左下图中实线是 ResNet-110，虚线是 5 个周期的线性 warm-up 加上第 30、60 个周期的 ×0.1）：
+//:en The four schedules side by side (the vertical axis is the base-10 logarithm of the rate; in the lower left panel the solid line is ResNet-110, the dashed one a linear warm-up over 5 epochs followed by ×0.1 at epochs 30 and 60):
 func ratePanel(_ title: String, _ series: [LineChart.Series], epochs: Int, events: [LineChart.Event] = []) -> LineChart {
     LineChart(title: title, xLabel: "epoch", yLabel: "log10 learning rate", xRange: 0...Double(epochs),
               series: series, events: events, legend: series.count > 1 ? .topRight : .none)
