@@ -148,5 +148,7 @@ struct MarkdownTests {
         #expect(TeXMath.markup("\\alpha \\sum_j a^2") == serif + "αΣ<sub><i>j</i></sub><i>a</i><sup>2</sup></span>")
         #expect(TeXMath.markup("\\frac{1}{2} = 0.5") == serif + "1/2 = 0.5</span>")
         #expect(TeXMath.markup("\\unknown") == serif + "\\unknown</span>")
+        // Arrows, spacing and accents of the update rules: ŷ ← y, then a wide gap.
+        #expect(TeXMath.markup("\\hat{y} \\leftarrow y \\qquad \\bar x") == serif + "<i>y\u{0302}</i>←<i>y</i>    <i>x\u{0304}</i></span>")
     }
 }

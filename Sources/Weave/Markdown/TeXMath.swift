@@ -8,9 +8,10 @@ import Render
 /// Converts TeX math (`b_{x,y}^i = a^i / (k + \alpha \sum_j (a^j)^2)^\beta`) to Pango markup.
 ///
 /// Supported: `^x`, `^{…}`, `_x`, `_{…}`, Greek letters, `\sum \prod \times \cdot \le \ge \ne
-/// \approx \to \infty \ldots \lfloor \rfloor \lceil \rceil`, `\max \min \log \exp \ln`,
-/// `\frac{a}{b}` (as a/b), `\sqrt{x}`, `\text{…}`, `\mathrm{…}`, `\left`/`\right` (dropped), `\,`
-/// and `\quad`. An unknown command is printed as its name, so nothing silently disappears.
+/// \approx \to \infty \ldots \lfloor \rfloor \lceil \rceil \leftarrow \sim …` (see `symbols`),
+/// `\max \min \log \exp \ln`, accents `\hat \bar \tilde \dot \vec` (a combining mark after the
+/// symbol), `\frac{a}{b}` (as a/b), `\sqrt{x}`, `\text{…}`, `\mathrm{…}`, `\left`/`\right` (dropped),
+/// `\,`, `\quad` and `\qquad`. An unknown command is printed as its name, so nothing silently disappears.
 public enum TeXMath {
     static let symbols: [String: String] = [
         "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
@@ -21,6 +22,16 @@ public enum TeXMath {
         "ne": "≠", "neq": "≠", "approx": "≈", "to": "→", "rightarrow": "→", "infty": "∞", "ldots": "…",
         "cdots": "⋯", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "partial": "∂", "nabla": "∇",
         "in": "∈", "pm": "±", "{": "{", "}": "}", ",": "\u{2009}", ";": " ", "quad": "  ", " ": " ",
+        "qquad": "    ", "leftarrow": "←", "gets": "←", "Rightarrow": "⇒", "Leftarrow": "⇐", "leftrightarrow": "↔",
+        "mapsto": "↦", "sim": "∼", "propto": "∝", "ll": "≪", "gg": "≫", "equiv": "≡", "forall": "∀", "exists": "∃",
+        "odot": "⊙", "otimes": "⊗", "circ": "∘", "ell": "ℓ", "prime": "′", "dots": "…", "mid": "|", "|": "‖",
+        "Vert": "‖", "lVert": "‖", "rVert": "‖", "langle": "⟨", "rangle": "⟩", "cap": "∩", "cup": "∪",
+        "subset": "⊂", "subseteq": "⊆", "emptyset": "∅", "neg": "¬", "wedge": "∧", "vee": "∨",
+    ]
+    /// Accents: the combining mark placed after the accented symbol.
+    static let accents: [String: Character] = [
+        "hat": "\u{0302}", "widehat": "\u{0302}", "bar": "\u{0304}", "overline": "\u{0305}", "tilde": "\u{0303}",
+        "widetilde": "\u{0303}", "dot": "\u{0307}", "ddot": "\u{0308}", "vec": "\u{20D7}",
     ]
     static let operators: Set<String> = ["max", "min", "log", "exp", "ln", "sin", "cos", "tanh", "arg", "lim"]
 
@@ -47,6 +58,7 @@ public enum TeXMath {
 
         /// One group: `{…}` or a single atom.
         mutating func group() -> String {
+            while i < chars.count, chars[i] == " " { i += 1 }   // TeX skips spaces before an argument
             guard i < chars.count else { return "" }
             if chars[i] == "{" { i += 1; return sequence(topLevel: false, until: "}") }
             return atom(topLevel: false)
@@ -86,7 +98,14 @@ public enum TeXMath {
             case "sqrt": return "√(" + group() + ")"
             case "text", "mathrm", "operatorname": return plainGroup()
             case "mathbf": return "<b>" + group() + "</b>"
+            case "mathcal", "mathit", "boldsymbol": return group()
             default:
+                if let mark = accents[name] {
+                    // Inside the symbol's own tags, so the mark combines with it in the same face.
+                    var body = group()
+                    if body.hasSuffix("</i>") { body.insert(mark, at: body.index(body.endIndex, offsetBy: -4)) } else { body.append(mark) }
+                    return body
+                }
                 if let s = symbols[name] { return Markup.escape(s) }
                 if operators.contains(name) { return name }
                 return Markup.escape("\\" + name)
