@@ -3,12 +3,14 @@ import CNN
 import Foundation
 
 /// `course bench`: speed measurements of the engine (never run as timed tests).
-/// Each measurement is a subcommand; add new ones to `subcommands`.
+/// Each measurement is a subcommand; add new ones to `subcommands`. Without one, `all` runs the
+/// whole reference list and writes Output/bench.json.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed (medians over repetitions after a warm-up).",
-        subcommands: [BenchConv.self, BenchTrain.self]
+        subcommands: [BenchSuite.self, BenchConv.self, BenchTrain.self],
+        defaultSubcommand: BenchSuite.self
     )
 }
 
