@@ -125,11 +125,13 @@ struct BenchSuite: ParsableCommand {
         let sgemm = median(sgemmSamples)
         print("course bench: \(Engine.threadCount) threads; sgemm \(gemmSize)^3 median \(fmt(sgemm)) GFLOP/s (samples: "
               + sgemmSamples.map { String(format: "%.0f", $0) }.joined(separator: ", ") + "; PyTorch machine: 200-217)")
-        print("ratio > 1 means better than PyTorch (rates: kit / PyTorch; ms and MiB: PyTorch / kit)")
-        print(pad("name", 26) + pad("kit", 10) + pad("unit", 9) + pad("PyTorch", 9) + pad("ratio", 8) + pad("sgemm", 7) + "note")
+        print("ratio > 1 means better than PyTorch (rates: kit / PyTorch; ms and MiB: PyTorch / kit);")
+        print("at-ref = ratio x \(Int(Self.referenceSGEMM)) / this run's median sgemm: the ratio on a machine as fast as PyTorch's (speeds only)")
+        print(pad("name", 28) + pad("kit", 10) + pad("unit", 9) + pad("PyTorch", 9) + pad("ratio", 8) + pad("at-ref", 8) + pad("sgemm", 7) + "note")
         for (m, sample) in rows {
-            print(pad(m.name, 26) + pad(fmt(m.value), 10) + pad(m.unit, 9) + pad(fmt(m.reference), 9)
-                  + pad(String(format: "%.2fx", Self.ratio(m)), 8) + pad(String(format: "%.0f", sample), 7) + m.note)
+            let adjusted = m.unit == "MiB" ? "-" : String(format: "%.2fx", Self.ratio(m) * Self.referenceSGEMM / sgemm)
+            print(pad(m.name, 28) + pad(fmt(m.value), 10) + pad(m.unit, 9) + pad(fmt(m.reference), 9)
+                  + pad(String(format: "%.2fx", Self.ratio(m)), 8) + pad(adjusted, 8) + pad(String(format: "%.0f", sample), 7) + m.note)
         }
         // Keys in the documented order (JSONEncoder does not keep declaration order).
         let results = rows.map { m, _ in
@@ -142,6 +144,9 @@ struct BenchSuite: ParsableCommand {
         if json { print(text, terminator: "") }
         print("wrote \(output)")
     }
+
+    /// sgemm 2048^3 on the PyTorch reference machine (200-217 GFLOP/s), the midpoint.
+    static let referenceSGEMM = 208.0
 
     static func ratio(_ m: Measured) -> Double {
         m.unit == "img/s" || m.unit == "GFLOP/s" ? m.value / m.reference : m.reference / m.value

@@ -3,6 +3,17 @@ import CBLAS
 // Row-major single-precision GEMM: C[m, n] = alpha * op(A)[m, k] · op(B)[k, n] + beta * C[m, n].
 // Every dense product of the engine (linear layers, im2col convolutions, 1x1 convolutions)
 // goes through this one call to OpenBLAS.
+//
+// BLAS runs single-threaded (see `Engine`). A product of at least `sgemmSplitMACs`
+// multiply-adds called outside a parallel region is split into `Engine.threadCount` blocks of
+// columns of C (rows when C is taller than wide), one single-threaded BLAS call per task. Each
+// block is the same arithmetic as the whole (every C entry is one dot product over k), so the
+// result does not depend on the split.
+
+/// Smallest product (m·n·k multiply-adds) that `sgemm` splits over the cores. Below it the
+/// fork/join costs more than it saves.
+package let sgemmSplitMACs = 1 << 20
+
 @inline(__always)
 package func sgemm(transposeA: Bool = false, transposeB: Bool = false,
                    m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -14,7 +25,36 @@ package func sgemm(transposeA: Bool = false, transposeB: Bool = false,
         if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
         return
     }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+    Engine.blasConfigured
+    let tasks = Engine.threadCount
+    if tasks > 1, m * n * k >= sgemmSplitMACs, !ParallelRegion.isActive, max(m, n) >= 32 * tasks {
+        let a0 = SendablePointer(UnsafeMutablePointer(mutating: a)), b0 = SendablePointer(UnsafeMutablePointer(mutating: b))
+        let c0 = SendablePointer(c)
+        if n >= m {   // blocks of columns (multiples of 16, BLAS's panel width)
+            let blocks = (n + 15) / 16
+            parallelRanges(blocks) { r in
+                let lo = r.lowerBound * 16, hi = min(n, r.upperBound * 16)
+                blasCall(transposeA, transposeB, m, hi - lo, k, alpha, a0.p, lda,
+                         b0.p + (transposeB ? lo * ldb : lo), ldb, beta, c0.p + lo, ldc)
+            }
+        } else {      // blocks of rows
+            let blocks = (m + 15) / 16
+            parallelRanges(blocks) { r in
+                let lo = r.lowerBound * 16, hi = min(m, r.upperBound * 16)
+                blasCall(transposeA, transposeB, hi - lo, n, k, alpha, a0.p + (transposeA ? lo : lo * lda), lda,
+                         b0.p, ldb, beta, c0.p + lo * ldc, ldc)
+            }
+        }
+        return
+    }
+    blasCall(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+@inline(__always)
+private func blasCall(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                      _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
