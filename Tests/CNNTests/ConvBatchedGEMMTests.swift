@@ -73,4 +73,27 @@ struct ConvBatchedGEMMTests {
             #expect(isApproximatelyEqual(c, expected, rtol: 1e-4, atol: 1e-3), "transposeA \(ta), transposeB \(tb)")
         }
     }
+
+    @Test("a row vector times a matrix (GEMV path) equals the plain loops", arguments: [(300, 40), (1100, 1024)])
+    func vectorTimesMatrix(_ size: (Int, Int)) {
+        let (n, k) = size   // the second is large enough to be split over the cores
+        let a = Tensor.randomNormal([1, k], seed: 33).scalars, b = Tensor.randomNormal([k, n], seed: 34).scalars
+        let expected = referenceMatMul(a, b, m: 1, n: n, k: k)
+        let bt = (0..<n * k).map { b[($0 % k) * n + $0 / k] }   // Bᵀ stored [n, k]
+        // op(A) as the column of a [k, 3] matrix (lda 3) when transposed
+        let aColumn = (0..<k * 3).map { $0 % 3 == 0 ? a[$0 / 3] : Float.nan }
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            for beta: Float in [0, 1] {
+                var c = [Float](repeating: beta == 0 ? .nan : 2, count: n)   // beta 0 ignores C, even NaN
+                (ta ? aColumn : a).withUnsafeBufferPointer { ap in (tb ? bt : b).withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        sgemm(transposeA: ta, transposeB: tb, m: 1, n: n, k: k, a: ap.baseAddress!, lda: ta ? 3 : k,
+                              b: bp.baseAddress!, ldb: tb ? k : n, beta: beta, c: cp.baseAddress!, ldc: n)
+                    }
+                } }
+                let want = expected.map { $0 + (beta == 0 ? 0 : 2) }
+                #expect(isApproximatelyEqual(c, want, rtol: 1e-4, atol: 1e-3), "transposeA \(ta), transposeB \(tb), beta \(beta)")
+            }
+        }
+    }
 }

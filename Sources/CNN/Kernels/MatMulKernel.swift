@@ -27,6 +27,11 @@ package func sgemm(transposeA: Bool = false, transposeB: Bool = false,
     }
     Engine.blasConfigured
     let tasks = Engine.threadCount
+    if m == 1 {   // a row vector times a matrix (a linear layer on one image): GEMV, see below
+        vectorTimesMatrix(transposeA: transposeA, transposeB: transposeB, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                          b: b, ldb: ldb, beta: beta, c: c, tasks: tasks)
+        return
+    }
     if tasks > 1, m * n * k >= sgemmSplitMACs, !ParallelRegion.isActive, max(m, n) >= 32 * tasks {
         let a0 = SendablePointer(UnsafeMutablePointer(mutating: a)), b0 = SendablePointer(UnsafeMutablePointer(mutating: b))
         let c0 = SendablePointer(c)
@@ -48,6 +53,35 @@ package func sgemm(transposeA: Bool = false, transposeB: Bool = false,
         return
     }
     blasCall(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+/// C[1, n] = alpha · op(A)[1, k] · op(B)[k, n] + beta · C through `cblas_sgemv`. GEMM would pack
+/// all of B (AlexNet's 9216x4096 classifier weight: 150 MB) and run its 16-row micro-kernel on
+/// one row; GEMV streams B once. Large products split the n outputs over the cores (outside a
+/// parallel region), each output still one dot product over k.
+private func vectorTimesMatrix(transposeA: Bool, transposeB: Bool, n: Int, k: Int, alpha: Float,
+                               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                               beta: Float, c: UnsafeMutablePointer<Float>, tasks: Int) {
+    let incA = Int32(transposeA ? lda : 1)   // op(A) = A[0, :] or the column A[:, 0]
+    let a0 = SendablePointer(UnsafeMutablePointer(mutating: a)), b0 = SendablePointer(UnsafeMutablePointer(mutating: b))
+    let c0 = SendablePointer(c)
+    let run = { (lo: Int, hi: Int) in
+        // beta = 0 must overwrite whatever C holds (uninitialised memory may be NaN)
+        if beta == 0 { (c0.p + lo).update(repeating: 0, count: hi - lo) }
+        if transposeB {   // B stored [n, k]: c[j] = Σ_p B[j, p] · a[p]
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(k), alpha, b0.p + lo * ldb, Int32(ldb),
+                        a0.p, incA, beta, c0.p + lo, 1)
+        } else {          // B stored [k, n]: c[j] = Σ_p B[p, j] · a[p]
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(hi - lo), alpha, b0.p + lo, Int32(ldb),
+                        a0.p, incA, beta, c0.p + lo, 1)
+        }
+    }
+    if tasks > 1, n * k >= sgemmSplitMACs, n >= 64 * tasks, !ParallelRegion.isActive {
+        let blocks = (n + 15) / 16
+        parallelRanges(blocks) { r in run(r.lowerBound * 16, min(n, r.upperBound * 16)) }
+    } else {
+        run(0, n)
+    }
 }
 
 @inline(__always)
