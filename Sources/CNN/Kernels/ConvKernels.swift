@@ -17,7 +17,8 @@ import Synchronization
 //   dx[c, ih, iw] = Σ_f Σ_i Σ_j gy[f, ih + p − i·d, iw + …] · w[f, c, i, j]
 //                 = conv(gy, w̃) with w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j] and padding d·(K−1) − p,
 // a [cg, fg·KH·KW] · [fg·KH·KW, H·W] GEMM shaped like the forward one, with no scatter. It is
-// used whenever that padding is not negative; other convolutions take the col2im path.
+// used when that padding is not negative and its column matrix is at most twice col2im's
+// (fg·H·W <= 2·cg·OH·OW); other convolutions take the col2im path.
 //
 // Threading. Two ways to use the two (or more) cores:
 //   .perImage  images split over Engine.threadCount tasks, each running single-threaded BLAS
@@ -245,11 +246,15 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
 
 /// For a stride-1 convolution whose padding is at most d·(K − 1) on both axes: the geometry of
 /// the convolution of gy that yields dx, and its weight w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j]
-/// ([C, F/groups, KH, KW], grouped like the input channels). nil for other convolutions.
+/// ([C, F/groups, KH, KW], grouped like the input channels). nil for other convolutions, and where its column matrix would be over twice col2im's.
 private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
     -> (geometry: ConvGeometry, weight: SendablePointer<Float>, storage: Tensor)? {
     let pad = (g.dilation.0 * (g.kh - 1) - g.padding.0, g.dilation.1 * (g.kw - 1) - g.padding.1)
     guard g.stride == (1, 1), pad.0 >= 0, pad.1 >= 0 else { return nil }
+    // Its column matrix has fg·H·W entries per tap against cg·OH·OW for col2im. Where that is
+    // far larger (LeNet's C5: 120 filters on a 1x1 output read back over a 5x5 input, 190x;
+    // C3: 5x), the scatter is cheaper than building a mostly-zero column matrix.
+    guard g.filtersPerGroup * g.h * g.w <= 2 * g.channelsPerGroup * g.oh * g.ow else { return nil }
     let (cg, fg, taps) = (g.channelsPerGroup, g.filtersPerGroup, g.kh * g.kw)
     let geometry = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, fg, g.kh, g.kw],
                                 padding: pad, dilation: g.dilation, groups: g.groups)

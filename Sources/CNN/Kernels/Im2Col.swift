@@ -52,6 +52,18 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
                 // output rows whose tap row is padding: zeros
                 dst.update(repeating: 0, count: rows.lowerBound &* ow)
                 (dst + rows.upperBound &* ow).update(repeating: 0, count: (oh &- rows.upperBound) &* ow)
+                if sw == 1 && ow < 64 && !cols.isEmpty {   // short rows (LeNet's C3: 10): no library calls
+                    let (lo, last) = (cols.lowerBound, cols.upperBound &- 1)
+                    for r in rows {
+                        let d = dst + r &* ow
+                        let src = plane + ((r &* sh &- ph &+ i &* dh) &* w &+ j &* dw &- pw)
+                        for o in 0..<ow {   // clamped read, then select: branch-free, vectorised
+                            let v = src[min(max(o, lo), last)]
+                            d[o] = o >= lo && o <= last ? v : 0
+                        }
+                    }
+                    continue
+                }
                 for r in rows {
                     let d = dst + r &* ow
                     let ih: Int = r &* sh &- ph &+ i &* dh
