@@ -27,6 +27,19 @@ private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
 
 @Suite("conv2d batched GEMM and split sgemm")
 struct ConvBatchedGEMMTests {
+    @Test("one image: im2col split over channels and the split GEMM equal the direct loops",
+          arguments: [ConvThreading.automatic, .blas])
+    func singleImage(threading: ConvThreading) {
+        // 16 channels of 9·576 column entries each: enough for the channel split on two cores
+        let c = ConvCase(name: "batch 1, 16->24 3x3 pad 1 on 24x24", input: [1, 16, 24, 24], filters: 24, kernel: (3, 3),
+                         padding: (1, 1))
+        let g = c.geometry
+        let x = Tensor.randomNormal(c.input, seed: 25), w = Tensor.randomNormal(c.weightShape, std: 0.2, seed: 26)
+        let b = Tensor.randomNormal([c.filters], seed: 27)
+        compare(conv2dForward(x, weight: w, bias: b, g, threading: threading),
+                referenceConv2dForward(x, weight: w, bias: b, g), "output", c)
+    }
+
     @Test("several images per GEMM equal the direct loops", arguments: batchedCases, [ConvThreading.perImage, .blas])
     func batchedMatchesReference(_ c: ConvCase, threading: ConvThreading) {
         let g = c.geometry

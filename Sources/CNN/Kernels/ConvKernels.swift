@@ -129,7 +129,15 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
             for grp in 0..<g.groups {
                 let xg = UnsafePointer(xs.p + (n * g.c + grp * cg) * g.h * g.w)
                 let b: UnsafePointer<Float>
-                if let col { im2col(xg, channels: cg, g, into: col); b = UnsafePointer(col) } else { b = xg }
+                if let col {
+                    // One task (a single image): the channels' rows of col are filled in parallel
+                    // (inside a per-image task this runs serially), as the GEMM after it is split.
+                    let taps = g.kh * g.kw, colSlice = SendablePointer(col), xSlice = SendablePointer(UnsafeMutablePointer(mutating: xg))
+                    parallelRanges(cg, minimumPerTask: max(1, (1 << 15) / max(1, taps * p))) { cs in
+                        im2col(xSlice.p + cs.lowerBound * g.h * g.w, channels: cs.count, g, into: colSlice.p + cs.lowerBound * taps * p)
+                    }
+                    b = UnsafePointer(col)
+                } else { b = xg }
                 sgemm(m: fg, n: p, k: k, a: ws.p + grp * fg * k, lda: k, b: b, ldb: p,
                       beta: bias == nil ? 0 : 1, c: yn + grp * fg * p, ldc: p)
             }
