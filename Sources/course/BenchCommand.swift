@@ -3,12 +3,14 @@ import CNN
 import Foundation
 
 /// `course bench`: speed measurements of the engine (never run as timed tests).
-/// Each measurement is a subcommand; add new ones to `subcommands`.
+/// Each measurement is a subcommand; add new ones to `subcommands`. Without one, `all` runs the
+/// whole reference list and writes Output/bench.json.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed (medians over repetitions after a warm-up).",
-        subcommands: [BenchConv.self, BenchTrain.self]
+        subcommands: [BenchSuite.self, BenchConv.self, BenchTrain.self],
+        defaultSubcommand: BenchSuite.self
     )
 }
 
@@ -67,6 +69,9 @@ struct BenchConv: ParsableCommand {
     @Option(help: "How convolutions use the cores: auto, per-image (parallel images, 1-thread BLAS) or blas (threaded BLAS per image).")
     var threading: ConvThreading = .automatic
 
+    @Option(help: "Target width B·P of the batched convolution GEMMs (1: one image per GEMM).")
+    var gemmWidth: Int?
+
     @Option(help: "Size of the square sgemm reference product.")
     var gemmSize = 2048
 
@@ -96,6 +101,10 @@ struct BenchConv: ParsableCommand {
         Layer(name: "vgg_64x64_56", c: 64, hw: 56, f: 64, k: 3, stride: 1, padding: 1),
         Layer(name: "resnet_256x256_14", c: 256, hw: 14, f: 256, k: 3, stride: 1, padding: 1),
         Layer(name: "conv1x1_256x64_56", c: 256, hw: 56, f: 64, k: 1, stride: 1, padding: 0),
+        // The three stages of the CIFAR ResNets (run them with --batch 128, as in training).
+        Layer(name: "cifar_16x16_32", c: 16, hw: 32, f: 16, k: 3, stride: 1, padding: 1),
+        Layer(name: "cifar_32x32_16", c: 32, hw: 16, f: 32, k: 3, stride: 1, padding: 1),
+        Layer(name: "cifar_64x64_8", c: 64, hw: 8, f: 64, k: 3, stride: 1, padding: 1),
     ]
 
     struct Result {
@@ -106,6 +115,7 @@ struct BenchConv: ParsableCommand {
 
     func run() throws {
         ConvSettings.threading = threading
+        if let gemmWidth { ConvSettings.gemmWidth = max(1, gemmWidth) }
         // Other work on the machine changes the speed from minute to minute, so sgemm is timed
         // before and after every layer and the ratios use the median of all those samples.
         let a = Tensor.randomNormal([gemmSize, gemmSize], seed: 1), b = Tensor.randomNormal([gemmSize, gemmSize], seed: 2)

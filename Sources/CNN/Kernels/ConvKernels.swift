@@ -17,16 +17,24 @@ import Synchronization
 //   dx[c, ih, iw] = Σ_f Σ_i Σ_j gy[f, ih + p − i·d, iw + …] · w[f, c, i, j]
 //                 = conv(gy, w̃) with w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j] and padding d·(K−1) − p,
 // a [cg, fg·KH·KW] · [fg·KH·KW, H·W] GEMM shaped like the forward one, with no scatter. It is
-// used whenever that padding is not negative; other convolutions take the col2im path.
+// used when that padding is not negative and its column matrix is at most twice col2im's
+// (fg·H·W <= 2·cg·OH·OW); other convolutions take the col2im path.
 //
 // Threading. Two ways to use the two (or more) cores:
 //   .perImage  images split over Engine.threadCount tasks, each running single-threaded BLAS
 //              on its own column buffer (im2col and col2im run in parallel too);
-//   .blas      images one after another, each GEMM on BLAS's own threads.
+//   .blas      images one after another, each GEMM split over the cores by `sgemm` (BLAS
+//              itself is always single-threaded; see Engine in Parallel.swift).
 // Measured with `course bench conv` (batch 32, 2 cores) .perImage is faster on every layer
 // of the benchmark (im2col/col2im stay parallel and small GEMMs do not pay BLAS's
 // fork/join), so it is the default whenever the batch has at least as many images as threads.
 // Both are deterministic: the weight gradient sums per-task partials in task order.
+//
+// Small output planes (CIFAR stage 3: P = 64) make narrow GEMMs that re-pack the weights for
+// every image; there `imagesPerGEMM` images share one GEMM about 256 columns wide. Measured in
+// CPU time (perf stat task-clock, batch 128): 64->64 at 8x8 about 15% less; wider targets
+// (2048) were 10-25% worse on every CIFAR stage (the column buffer leaves the L2 cache and the
+// gather/scatter copies grow), so planes of 256 pixels and more keep one image per GEMM.
 
 /// How the convolution kernels spread work over cores (see the notes in ConvKernels.swift).
 package enum ConvThreading: Int, Sendable {
@@ -41,7 +49,22 @@ package enum ConvSettings {
         set { threadingRaw.store(newValue.rawValue, ordering: .relaxed) }
     }
 
-    /// Number of image tasks for a batch of `n` (1 means: sequential images, threaded BLAS).
+    /// Images whose column matrices share one GEMM, for `pixels` output pixels per image and
+    /// `rows` rows of the column matrix, with `images` images per task: enough for a GEMM
+    /// about `gemmWidth` columns wide, and a column buffer of at most `columnBudget` floats.
+    package static func imagesPerGEMM(pixels: Int, rows: Int, images: Int) -> Int {
+        let byWidth = gemmWidth / max(pixels, 1), byMemory = columnBudget / max(rows * pixels, 1)
+        return max(1, min(images, byWidth, byMemory))
+    }
+    /// Target GEMM width (B·P) of the batched convolution path; 1 disables batching.
+    package static var gemmWidth: Int {
+        get { gemmWidthRaw.load(ordering: .relaxed) }
+        set { gemmWidthRaw.store(newValue, ordering: .relaxed) }
+    }
+    private static let gemmWidthRaw = Atomic<Int>(256)
+    static let columnBudget = 1 << 22
+
+    /// Number of image tasks for a batch of `n` (1 means: sequential images, each GEMM split by `sgemm`).
     static func imageTasks(_ n: Int, _ threading: ConvThreading) -> Int {
         switch threading {
         case .blas: return 1
@@ -52,17 +75,20 @@ package enum ConvSettings {
 }
 
 /// Runs `body(task, images)` for `tasks` contiguous slices of 0..<n. With more than one task,
-/// BLAS is single-threaded inside so the cores are never oversubscribed.
+/// the slices form a parallel region, so the GEMMs inside stay on their task's thread.
 private func forEachImageSlice(_ n: Int, tasks: Int, _ body: (_ task: Int, _ images: Range<Int>) -> Void) {
     if tasks <= 1 { body(0, 0..<n); return }
-    Engine.withSingleThreadedBLAS {
-        parallelRanges(tasks) { ts in
-            for t in ts { body(t, (n * t / tasks)..<(n * (t + 1) / tasks)) }
-        }
+    parallelRanges(tasks) { ts in
+        for t in ts { body(t, (n * t / tasks)..<(n * (t + 1) / tasks)) }
     }
 }
 
 /// Forward convolution through im2col + sgemm. Returns [N, F, OH, OW].
+///
+/// Images are processed `imagesPerGEMM` at a time: their column matrices sit side by side in
+/// one [K, B·P] buffer, so one GEMM of width B·P replaces B narrow ones (a CIFAR stage-3 layer
+/// has P = 64: per image, packing the weights costs as much as the product), and the
+/// [fg, B·P] result is copied to the B output images.
 package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry,
                            threading: ConvThreading = ConvSettings.threading) -> Tensor {
     let y = Tensor(uninitialized: [g.n, g.f, g.oh, g.ow])
@@ -71,7 +97,28 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
     let xs = SendablePointer(x.storage.base), ws = SendablePointer(weight.storage.base)
     let ys = SendablePointer(y.storage.base), bs = bias.map { SendablePointer($0.storage.base) }
     let tasks = ConvSettings.imageTasks(g.n, threading)
+    let batched = g.isPointwise ? 1 : ConvSettings.imagesPerGEMM(pixels: p, rows: k, images: (g.n + tasks - 1) / tasks)
     forEachImageSlice(g.n, tasks: tasks) { _, images in
+        if batched > 1 {
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: k * batched * p)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: fg * batched * p)
+            defer { col.deallocate(); out.deallocate() }
+            for n0 in stride(from: images.lowerBound, to: images.upperBound, by: batched) {
+                let b = min(batched, images.upperBound - n0), width = b * p
+                for grp in 0..<g.groups {
+                    for i in 0..<b {
+                        im2col(xs.p + ((n0 + i) * g.c + grp * cg) * g.h * g.w, channels: cg, g, into: col + i * p, rowStride: width)
+                    }
+                    sgemm(m: fg, n: width, k: k, a: ws.p + grp * fg * k, lda: k, b: col, ldb: width, c: out, ldc: width)
+                    for i in 0..<b { for f in 0..<fg {   // out[f, i·P ..< (i+1)·P] (+ b[f]) → y[n0 + i, grp·fg + f, :]
+                        let src = out + f * width + i * p, dst = ys.p + ((n0 + i) * g.f + grp * fg + f) * p
+                        if let bs { let v = bs.p[grp * fg + f]; for q in 0..<p { dst[q] = src[q] + v } }
+                        else { dst.update(from: src, count: p) }
+                    } }
+                }
+            }
+            return
+        }
         let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * p)
         defer { col?.deallocate() }
         for n in images {
@@ -82,7 +129,15 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
             for grp in 0..<g.groups {
                 let xg = UnsafePointer(xs.p + (n * g.c + grp * cg) * g.h * g.w)
                 let b: UnsafePointer<Float>
-                if let col { im2col(xg, channels: cg, g, into: col); b = UnsafePointer(col) } else { b = xg }
+                if let col {
+                    // One task (a single image): the channels' rows of col are filled in parallel
+                    // (inside a per-image task this runs serially), as the GEMM after it is split.
+                    let taps = g.kh * g.kw, colSlice = SendablePointer(col), xSlice = SendablePointer(UnsafeMutablePointer(mutating: xg))
+                    parallelRanges(cg, minimumPerTask: max(1, (1 << 15) / max(1, taps * p))) { cs in
+                        im2col(xSlice.p + cs.lowerBound * g.h * g.w, channels: cs.count, g, into: colSlice.p + cs.lowerBound * taps * p)
+                    }
+                    b = UnsafePointer(col)
+                } else { b = xg }
                 sgemm(m: fg, n: p, k: k, a: ws.p + grp * fg * k, lda: k, b: b, ldb: p,
                       beta: bias == nil ? 0 : 1, c: yn + grp * fg * p, ldc: p)
             }
@@ -92,6 +147,11 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
 }
 
 /// Gradients of the convolution with respect to input, weight and bias (nil where not needed).
+///
+/// Like the forward pass, convolutions that need im2col process `imagesPerGEMM` images per GEMM
+/// when the input gradient is not a col2im scatter: gy of B images is gathered into [fg, B·P]
+/// for the weight gradient, and the input-gradient convolution writes [cg, B·H·W] that is then
+/// copied to the B images.
 package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bool, _ g: ConvGeometry,
                             needInput: Bool, needWeight: Bool, needBias: Bool,
                             threading: ConvThreading = ConvSettings.threading) -> (Tensor?, Tensor?, Tensor?) {
@@ -101,9 +161,13 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
     let scatter = needInput && !g.isPointwise && flipped == nil   // input gradient through col2im
     let dx: Tensor? = needInput ? (scatter ? Tensor(zeros: x.shape) : Tensor(uninitialized: x.shape)) : nil
     let dw: Tensor? = needWeight ? Tensor(zeros: weight.shape) : nil
-    let colCount = max(k * p, flipped.map { $0.geometry.channelsPerGroup * g.kh * g.kw * g.h * g.w } ?? 0)
+    let hw = g.h * g.w, kt = fg * g.kh * g.kw   // the input-gradient convolution: [cg, kt] · [kt, H·W]
+    let colCount = max(k * p, flipped != nil ? kt * hw : 0)
     if needInput || needWeight {
         let tasks = ConvSettings.imageTasks(g.n, threading)
+        let batched = g.isPointwise || scatter ? 1
+            : ConvSettings.imagesPerGEMM(pixels: max(p, needInput ? hw : 0), rows: max(k, needInput ? kt : 0),
+                                         images: (g.n + tasks - 1) / tasks)
         let weightCount = g.f * k
         // Task 0 accumulates into dw itself; the others into their own partial sums.
         let partials = needWeight && tasks > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: (tasks - 1) * weightCount) : nil
@@ -114,6 +178,40 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
         let ps = partials.map { SendablePointer($0) }
         forEachImageSlice(g.n, tasks: tasks) { task, images in
             let dwTask = dws.map { task == 0 ? $0.p : ps!.p + (task - 1) * weightCount }
+            if batched > 1 {
+                let col = UnsafeMutablePointer<Float>.allocate(capacity: colCount * batched)
+                let gather = UnsafeMutablePointer<Float>.allocate(capacity: max(fg * p, cg * hw) * batched)
+                defer { col.deallocate(); gather.deallocate() }
+                for n0 in stride(from: images.lowerBound, to: images.upperBound, by: batched) {
+                    let b = min(batched, images.upperBound - n0)
+                    for grp in 0..<g.groups {
+                        if let dwTask {   // dW[grp] (+)= gy[B images, grp] [fg, B·P] · col(x[B images, grp])ᵀ [B·P, K]
+                            let width = b * p
+                            for i in 0..<b {
+                                im2col(xs.p + ((n0 + i) * g.c + grp * cg) * g.h * g.w, channels: cg, g, into: col + i * p, rowStride: width)
+                                for f in 0..<fg {
+                                    (gather + f * width + i * p).update(from: gs.p + ((n0 + i) * g.f + grp * fg + f) * p, count: p)
+                                }
+                            }
+                            sgemm(transposeB: true, m: fg, n: k, k: width, a: gather, lda: width, b: col, ldb: width,
+                                  beta: n0 == images.lowerBound ? 0 : 1, c: dwTask + grp * fg * k, ldc: k)
+                        }
+                        if let dxs, let flipped {   // dx[B images, grp] = w̃[grp] [cg, kt] · col(gy[B images, grp]) [kt, B·H·W]
+                            let width = b * hw
+                            for i in 0..<b {
+                                im2col(gs.p + ((n0 + i) * g.f + grp * fg) * p, channels: fg, flipped.geometry,
+                                       into: col + i * hw, rowStride: width)
+                            }
+                            sgemm(m: cg, n: width, k: kt, a: flipped.weight.p + grp * cg * kt, lda: kt, b: col, ldb: width,
+                                  c: gather, ldc: width)
+                            for i in 0..<b { for c in 0..<cg {
+                                (dxs.p + ((n0 + i) * g.c + grp * cg + c) * hw).update(from: gather + c * width + i * hw, count: hw)
+                            } }
+                        }
+                    }
+                }
+                return
+            }
             let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: colCount)
             defer { col?.deallocate() }
             for n in images {
@@ -130,10 +228,9 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
                     if let dxs {   // dcol = W[grp]ᵀ · gy[n, grp], scattered back by col2im
                         let dxg = dxs.p + (n * g.c + grp * cg) * g.h * g.w
                         if let col, let flipped {   // dx[n, grp] = w̃[grp] · col(gy[n, grp])
-                            let kt = fg * g.kh * g.kw
                             im2col(gyg, channels: fg, flipped.geometry, into: col)
-                            sgemm(m: cg, n: g.h * g.w, k: kt, a: flipped.weight.p + grp * cg * kt, lda: kt,
-                                  b: col, ldb: g.h * g.w, c: dxg, ldc: g.h * g.w)
+                            sgemm(m: cg, n: hw, k: kt, a: flipped.weight.p + grp * cg * kt, lda: kt,
+                                  b: col, ldb: hw, c: dxg, ldc: hw)
                         } else if let col {
                             sgemm(transposeA: true, m: k, n: p, k: fg, a: wg, lda: k, b: gyg, ldb: p, c: col, ldc: p)
                             col2im(col, channels: cg, g, into: dxg)
@@ -157,11 +254,15 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
 
 /// For a stride-1 convolution whose padding is at most d·(K − 1) on both axes: the geometry of
 /// the convolution of gy that yields dx, and its weight w̃[c, f, i, j] = w[f, c, KH−1−i, KW−1−j]
-/// ([C, F/groups, KH, KW], grouped like the input channels). nil for other convolutions.
+/// ([C, F/groups, KH, KW], grouped like the input channels). nil for other convolutions, and where its column matrix would be over twice col2im's.
 private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
     -> (geometry: ConvGeometry, weight: SendablePointer<Float>, storage: Tensor)? {
     let pad = (g.dilation.0 * (g.kh - 1) - g.padding.0, g.dilation.1 * (g.kw - 1) - g.padding.1)
     guard g.stride == (1, 1), pad.0 >= 0, pad.1 >= 0 else { return nil }
+    // Its column matrix has fg·H·W entries per tap against cg·OH·OW for col2im. Where that is
+    // far larger (LeNet's C5: 120 filters on a 1x1 output read back over a 5x5 input, 190x;
+    // C3: 5x), the scatter is cheaper than building a mostly-zero column matrix.
+    guard g.filtersPerGroup * g.h * g.w <= 2 * g.channelsPerGroup * g.oh * g.ow else { return nil }
     let (cg, fg, taps) = (g.channelsPerGroup, g.filtersPerGroup, g.kh * g.kw)
     let geometry = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, fg, g.kh, g.kw],
                                 padding: pad, dilation: g.dilation, groups: g.groups)

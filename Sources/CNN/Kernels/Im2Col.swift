@@ -27,10 +27,15 @@ func validOutputRange(size: Int, outSize: Int, stride: Int, pad: Int, offset: In
 /// input gradients) fill each row of col with one copy (`im2colSameWidthRow`): there, a row of
 /// col and the pixels it reads advance together, W floats per output row, so the per-output-row
 /// copies and zero fills (a few dozen floats each, dominated by call overhead) merge into one.
-package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
+///
+/// `rowStride` (default OH·OW) is the distance between rows of col: the batched convolution
+/// path puts the column matrices of several images side by side in one wider matrix.
+package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>,
+                    rowStride: Int? = nil) {
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow)
     let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
     let p = oh &* ow
+    let ld = rowStride ?? p
     let sameWidth = sh == 1 && sw == 1 && ow == w
     for c in 0..<cg {
         let plane = x + c &* h &* w
@@ -38,7 +43,7 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
             let rows = validOutputRange(size: h, outSize: oh, stride: sh, pad: ph, offset: i &* dh)
             for j in 0..<g.kw {
                 let cols = validOutputRange(size: w, outSize: ow, stride: sw, pad: pw, offset: j &* dw)
-                let dst = col + ((c &* g.kh &+ i) &* g.kw &+ j) &* p   // seek to col[(c·KH + i)·KW + j, 0]
+                let dst = col + ((c &* g.kh &+ i) &* g.kw &+ j) &* ld   // seek to col[(c·KH + i)·KW + j, 0]
                 if sameWidth {
                     im2colSameWidthRow(plane, dst, rows: rows, cols: cols, width: w, p: p,
                                        shift: (i &* dh &- ph) &* w &+ j &* dw &- pw)
@@ -47,6 +52,18 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
                 // output rows whose tap row is padding: zeros
                 dst.update(repeating: 0, count: rows.lowerBound &* ow)
                 (dst + rows.upperBound &* ow).update(repeating: 0, count: (oh &- rows.upperBound) &* ow)
+                if sw == 1 && ow < 64 && !cols.isEmpty {   // short rows (LeNet's C3: 10): no library calls
+                    let (lo, last) = (cols.lowerBound, cols.upperBound &- 1)
+                    for r in rows {
+                        let d = dst + r &* ow
+                        let src = plane + ((r &* sh &- ph &+ i &* dh) &* w &+ j &* dw &- pw)
+                        for o in 0..<ow {   // clamped read, then select: branch-free, vectorised
+                            let v = src[min(max(o, lo), last)]
+                            d[o] = o >= lo && o <= last ? v : 0
+                        }
+                    }
+                    continue
+                }
                 for r in rows {
                     let d = dst + r &* ow
                     let ih: Int = r &* sh &- ph &+ i &* dh

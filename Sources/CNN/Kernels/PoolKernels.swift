@@ -34,6 +34,7 @@ package func maxPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int])
     let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outputShape[2], outputShape[3])
     precondition(h * w <= Int(Int32.max), "max_pool2d: plane \(h)x\(w) is too large for 32-bit argmax indices")
+    if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return maxPool2dFullWindows(x, window, outputShape: outputShape) }
     let rows = AxisWindows(size: h, outSize: oh, kernel: window.kernel.0, stride: window.stride.0,
                            padding: window.padding.0, dilation: window.dilation.0)
     let cols = AxisWindows(size: w, outSize: ow, kernel: window.kernel.1, stride: window.stride.1,
@@ -94,6 +95,7 @@ package func maxPool2dBackward(_ g: Tensor, argmax: [Int32], inputShape: [Int]) 
 package func avgPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int], countIncludePad: Bool) -> Tensor {
     let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outputShape[2], outputShape[3])
+    if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return avgPool2dFullWindows(x, window, outputShape: outputShape) }
     let (rows, cols) = avgWindows(h, w, oh, ow, window)
     let y = Tensor(uninitialized: outputShape)
     let xs = SendablePointer(x.storage.base), ys = SendablePointer(y.storage.base)
@@ -122,6 +124,7 @@ package func avgPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int],
 package func avgPool2dBackward(_ g: Tensor, _ window: Window, inputShape: [Int], countIncludePad: Bool) -> Tensor {
     let (planes, h, w) = (inputShape[0] * inputShape[1], inputShape[2], inputShape[3])
     let (oh, ow) = (g.shape[2], g.shape[3])
+    if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return avgPool2dBackwardFullWindows(g, window, inputShape: inputShape) }
     let (rows, cols) = avgWindows(h, w, oh, ow, window)
     let dx = Tensor(zeros: inputShape)
     let gs = SendablePointer(g.storage.base), ds = SendablePointer(dx.storage.base)

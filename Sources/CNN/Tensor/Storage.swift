@@ -1,5 +1,10 @@
 import Synchronization
 
+#if os(Linux)
+/// glibc's `int mallopt(int param, int value)`; malloc.h is not part of Swift's Glibc module.
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Counts the bytes held by live tensor storage, and the peak since the last reset.
 ///
 /// Every `TensorStorage` reports its allocation and its release here, so the figure is the
@@ -47,8 +52,19 @@ public final class TensorStorage: @unchecked Sendable {
     /// The first element. Never dereference it for a meta storage.
     public let base: UnsafeMutablePointer<Float>
 
+    /// glibc hands out large blocks with mmap and returns freed heap tops to the system, so a
+    /// training step that frees and re-allocates the same activations page-faults (and zeroes)
+    /// every page again. Keeping blocks up to 32 MiB on the heap and not trimming it reuses them.
+    private static let allocatorTuned: Void = {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD (malloc.h)
+        _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
+        #endif
+    }()
+
     init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
+        Self.allocatorTuned
         self.count = count
         self.isMeta = false
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
