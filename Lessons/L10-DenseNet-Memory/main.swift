@@ -1,8 +1,8 @@
 //: # L10 · DenseNet 的内存
 //:en # L10 · DenseNet memory
 
-//: 讲义说：DenseNet 鼓励特征复用，参数比相近深度的网络少，“但是 DenseNet 可能导致高内存消耗（特征图占用大）”。本课在引擎上量出这句话：一个 dense block 的第 $\ell$ 层读入之前所有特征图的拼接（concatenation），朴素实现为每一层重新拼接一次并把它留到反向传播，所以激活内存随层数平方增长。Pleiss 等（2017）的内存高效实现（memory-efficient DenseNet，PyTorch 里是 torchvision 的 `memory_efficient=True`）不保存拼接，在反向传播时重算，内存变成线性增长，代价是多算一遍。我们测量两种实现的峰值内存随深度和增长率（growth rate）的变化、重算的时间代价，和参数量相近的 ResNet 比较，最后看训练后的 DenseNet 到底复用了哪些特征（DenseNet 论文图 5 的对应物）。
-//:en The lecture says DenseNet encourages feature reuse and needs fewer parameters than networks of similar depth, "but DenseNet can consume a lot of memory (the feature maps are large)". This lesson measures that sentence on the engine: layer $\ell$ of a dense block reads the concatenation of all earlier feature maps; the naive implementation concatenates afresh in every layer and keeps the result for the backward pass, so activation memory grows with the square of the number of layers. The memory-efficient implementation of Pleiss et al. (2017) (torchvision's `memory_efficient=True` in PyTorch) keeps no concatenation and recomputes it during the backward pass: memory grows linearly, at the price of computing twice. We measure the peak memory of both against depth and growth rate, the time the recomputation costs, compare with a ResNet of similar parameter count, and finally look at which features a trained DenseNet actually reuses (the analogue of Figure 5 of the DenseNet paper).
+//: 讲义说：DenseNet 鼓励特征复用，参数比相近深度的网络少，“但是 DenseNet 可能导致高内存消耗（特征图占用大）”。本课在引擎上量出这句话：一个 dense block 的第 $l$ 层读入之前所有特征图的拼接（concatenation），朴素实现为每一层重新拼接一次并把它留到反向传播，所以激活内存随层数平方增长。Pleiss 等（2017）的内存高效实现（memory-efficient DenseNet，PyTorch 里是 torchvision 的 `memory_efficient=True`）不保存拼接，在反向传播时重算，内存变成线性增长，代价是多算一遍。我们测量两种实现的峰值内存随深度和增长率（growth rate）的变化、重算的时间代价，和参数量相近的 ResNet 比较，最后看训练后的 DenseNet 到底复用了哪些特征（DenseNet 论文图 5 的对应物）。
+//:en The lecture says DenseNet encourages feature reuse and needs fewer parameters than networks of similar depth, "but DenseNet can consume a lot of memory (the feature maps are large)". This lesson measures that sentence on the engine: layer $l$ of a dense block reads the concatenation of all earlier feature maps; the naive implementation concatenates afresh in every layer and keeps the result for the backward pass, so activation memory grows with the square of the number of layers. The memory-efficient implementation of Pleiss et al. (2017) (torchvision's `memory_efficient=True` in PyTorch) keeps no concatenation and recomputes it during the backward pass: memory grows linearly, at the price of computing twice. We measure the peak memory of both against depth and growth rate, the time the recomputation costs, compare with a ResNet of similar parameter count, and finally look at which features a trained DenseNet actually reuses (the analogue of Figure 5 of the DenseNet paper).
 
 //- hide
 import CNN
@@ -25,24 +25,39 @@ func f2(_ x: Double) -> String { String(format: "%.2f", x) }
 //: ## 朴素的 dense layer 在磁带上留下什么
 //:en ## What a naive dense layer leaves on the tape
 
-//: DenseNet-BC 的一层是 BN → ReLU → 1x1 卷积（到 $4k$ 个通道）→ BN → ReLU → 3x3 卷积（到 $k$ 个通道）。设 block 的输入有 $c_0$ 个通道，第 $\ell$ 层的输入有 $C_\ell = c_0 + (\ell - 1)k$ 个通道。朴素实现里，第 $\ell$ 层为反向传播保留：拼接结果（BN 的输入）、BN 的输出（ReLU 的输入）、ReLU 的输出（1x1 卷积的输入），共 $3C_\ell$ 个通道；后半部分再保留 $3 \cdot 4k$ 个通道和输出的 $k$ 个通道。$L$ 层合计
-//:en A DenseNet-BC layer is BN → ReLU → 1x1 conv (to $4k$ channels) → BN → ReLU → 3x3 conv (to $k$ channels). Let the block's input have $c_0$ channels; layer $\ell$ reads $C_\ell = c_0 + (\ell - 1)k$. The naive implementation keeps, for the backward pass of layer $\ell$: the concatenation (BN's input), BN's output (ReLU's input) and ReLU's output (the 1x1 conv's input), $3C_\ell$ channels; the second half keeps $3 \cdot 4k$ more and the output $k$. Over $L$ layers:
+//: DenseNet-BC 的一层是 BN → ReLU → 1x1 卷积（到 $4k$ 个通道）→ BN → ReLU → 3x3 卷积（到 $k$ 个通道）。设 block 的输入有 $c_0$ 个通道，第 $l$ 层的输入有 $C_l = c_0 + (l - 1)k$ 个通道。朴素实现里，第 $l$ 层为反向传播留下：拼接结果（BN 的输入；第 1 层直接用 block 的输入）、BN 的输出（ReLU 的输入）、ReLU 的输出（1x1 卷积的输入），共 $3C_l$ 个通道；后半部分再留下 $3 \cdot 4k$ 个通道和本层输出的 $k$ 个通道；最后 block 的输出拼接有 $c_0 + Lk$ 个通道。前向结束时，除了 block 的输入，一共存活
+//:en A DenseNet-BC layer is BN → ReLU → 1x1 conv (to $4k$ channels) → BN → ReLU → 3x3 conv (to $k$ channels). Let the block's input have $c_0$ channels; layer $l$ reads $C_l = c_0 + (l - 1)k$. The naive implementation leaves for the backward pass of layer $l$: the concatenation (BN's input; layer 1 reads the block's input directly), BN's output (ReLU's input) and ReLU's output (the 1x1 conv's input), $3C_l$ channels; the second half leaves $3 \cdot 4k$ more and the layer's output $k$; finally the block's output concatenation has $c_0 + Lk$ channels. When the forward pass ends, besides the block's input, there are alive
 
-//: $$\text{naive} = \sum_{\ell=1}^{L} \left(3C_\ell + 13k\right) = 3Lc_0 + \tfrac{3}{2}kL(L-1) + 13kL, \qquad \text{memory-efficient} = 9kL + (c_0 + Lk)$$
+//: $$\text{naive} = \sum_{l=1}^{L} (3C_l + 13k) - c_0 + (c_0 + Lk) = 3Lc_0 + (3/2)kL(L-1) + 14kL$$
 
-//: 内存高效的实现把“拼接 → BN → ReLU → 1x1 卷积”放进一个检查点（`checkpointed`）：前向时不记录这几步，只保留它的输入（各层的输出本来就要保留）；反向传播到这里时，用同样的输入重算一遍（这次记录），再沿这段短图反传。引擎的 ReLU 不是原地（in-place）运算，所以后半部分的 BN → ReLU 也放进一个检查点（逐元素运算，重算很便宜），每层只留下瓶颈输出和 3x3 卷积的输入（$2 \cdot 4k$）和本层输出（$k$），与 PyTorch 相同。重算不能再更新一次 BN 的滑动均值和方差，也必须重放同样的随机数（dropout），引擎的 `checkpointed` 两者都处理了。block 的输出拼接仍然存在一次，即上式的 $c_0 + Lk$（Pleiss 等用一块共享内存存放它）。每像素、每张图的通道数（以 $k = 12$、$c_0 = 24$ 为例）：
-//:en The memory-efficient implementation puts "concatenate → BN → ReLU → 1x1 conv" inside a checkpoint (`checkpointed`): the forward pass records none of these steps and keeps only their inputs (the layers' outputs, which are kept anyway); when the backward pass reaches the checkpoint, it recomputes the same steps from the same inputs (recording this time) and back-propagates through that short graph. The engine's ReLU is not in place, so the second BN → ReLU goes into a checkpoint too (elementwise, cheap to recompute): each layer keeps only the bottleneck output and the 3x3 conv's input ($2 \cdot 4k$) and its own output ($k$), as PyTorch does. The recomputation must not update BN's running mean and variance a second time and must replay the same random numbers (dropout); the engine's `checkpointed` handles both. The block's output concatenation still exists once, the $c_0 + Lk$ above (Pleiss et al. keep it in one shared buffer). Channels kept per pixel and image, for $k = 12$, $c_0 = 24$:
+//: $$\text{memory-efficient} = 9kL + (c_0 + Lk)$$
+
+//: 内存高效的实现把“拼接 → BN → ReLU → 1x1 卷积”放进一个检查点（`checkpointed`）：前向时不记录这几步，只保留它的输入（各层的输出本来就要保留）；反向传播到这里时，用同样的输入重算一遍（这次记录），再沿这段短图反传。引擎的 ReLU 不是原地（in-place）运算，所以后半部分的 BN → ReLU 也放进一个检查点（逐元素运算，重算很便宜），每层只留下瓶颈输出和 3x3 卷积的输入（$2 \cdot 4k$）和本层输出（$k$），与 PyTorch 相同。重算不能再更新一次 BN 的滑动均值和方差，也必须重放同样的随机数（dropout），引擎的 `checkpointed` 两者都处理了。block 的输出拼接仍然存在一次，即上式的 $c_0 + Lk$（Pleiss 等用一块共享内存存放它）。下表按公式算出每像素、每张图的通道数（$k = 12$、$c_0 = 24$），并与引擎的内存计数对照：对一个真实的 dense block（批大小 2，4x4 的特征图）做一次记录梯度的前向，存活字节数的增长除以 $4 \cdot 2 \cdot 16$。
+//:en The memory-efficient implementation puts "concatenate → BN → ReLU → 1x1 conv" inside a checkpoint (`checkpointed`): the forward pass records none of these steps and keeps only their inputs (the layers' outputs, which are kept anyway); when the backward pass reaches the checkpoint, it recomputes the same steps from the same inputs (recording this time) and back-propagates through that short graph. The engine's ReLU is not in place, so the second BN → ReLU goes into a checkpoint too (elementwise, cheap to recompute): each layer keeps only the bottleneck output and the 3x3 conv's input ($2 \cdot 4k$) and its own output ($k$), as PyTorch does. The recomputation must not update BN's running mean and variance a second time and must replay the same random numbers (dropout); the engine's `checkpointed` handles both. The block's output concatenation still exists once, the $c_0 + Lk$ above (Pleiss et al. keep it in one shared buffer). The table gives the formula's channels per pixel and image ($k = 12$, $c_0 = 24$) next to the engine's memory meter: one recorded forward pass of a real dense block (batch 2, 4x4 maps), the growth of the live bytes divided by $4 \cdot 2 \cdot 16$.
 func keptChannels(layers L: Int, c0: Int, k: Int) -> (naive: Int, efficient: Int) {
-    let naive = (1...L).reduce(0) { $0 + 3 * (c0 + ($1 - 1) * k) + 13 * k }
-    return (naive, 9 * k * L + c0 + L * k)
+    (3 * L * c0 + 3 * k * L * (L - 1) / 2 + 14 * k * L, 9 * k * L + c0 + L * k)
 }
-nb.table(header: ["layers L", "naive", "memory-efficient", "ratio"],
+/// Live bytes a recorded forward pass of one dense block adds, per pixel and image, in floats.
+func measuredChannels(layers L: Int, c0: Int, k: Int, efficient: Bool) -> Int {
+    let block = DenseBlock(layers: L, inputChannels: c0, growthRate: k, memoryEfficient: efficient)
+    let x = Tensor.randomNormal([2, c0, 4, 4], seed: 3)
+    x.requiresGrad = true
+    let before = MemoryMeter.liveBytes
+    let y = block(x)
+    let grown = MemoryMeter.liveBytes - before
+    _ = y.count
+    return grown / (4 * 2 * 16)
+}
+//- hide
+nb.table(header: ["layers L", "naive", "(meter)", "memory-efficient", "(meter)", "ratio"],
          rows: [6, 12, 16, 24, 32, 48].map { L in
              let c = keptChannels(layers: L, c0: 24, k: 12)
-             return [L, c.naive, c.efficient, f2(Double(c.naive) / Double(c.efficient))] as [any CustomStringConvertible]
+             return [L, c.naive, measuredChannels(layers: L, c0: 24, k: 12, efficient: false),
+                     c.efficient, measuredChannels(layers: L, c0: 24, k: 12, efficient: true),
+                     f2(Double(c.naive) / Double(c.efficient))] as [any CustomStringConvertible]
          },
-         caption: Bilingual(zh: "一个 dense block 为反向传播保留的通道数（k = 12，c₀ = 24）",
-                            en: "Channels a dense block keeps for the backward pass (k = 12, c₀ = 24)"))
+         caption: Bilingual(zh: "一个 dense block 前向后存活的通道数（k = 12，c₀ = 24）：公式与引擎的内存计数",
+                            en: "Channels alive after a dense block's forward pass (k = 12, c₀ = 24): formula and the engine's meter"))
 
 //: ## 实验一：峰值内存随深度增长
 //:en ## Experiment 1: peak memory against depth
@@ -64,6 +79,7 @@ let depthSweep = try nb.cached("depth-sweep", depths, sweepBatch, after: []) { (
     }
     return s
 }
+//- hide
 nb.table(header: ["depth L", "n per block", "params", "naive MiB", "memory-efficient MiB", "ratio"],
          rows: depthSweep.x.indices.map { i in
              [depthSweep.x[i], (depthSweep.x[i] - 4) / 6, depthSweep.naive[i].parameters, f1(depthSweep.naive[i].meterMiB),
@@ -76,6 +92,7 @@ nb.table(header: ["depth L", "n per block", "params", "naive MiB", "memory-effic
 //: 用最小二乘拟合 $M(n) = a + bn + cn^2$（$n$ 为每个 block 的层数），看二次项在最深的网络里占多少：
 //:en A least-squares fit of $M(n) = a + bn + cn^2$ ($n$ layers per block) shows how much of the deepest network's memory the quadratic term accounts for:
 let layersPerBlock = depthSweep.x.map { Double($0 - 4) / 6 }
+//- hide
 func fitRow(_ label: String, _ x: [Double], _ m: [StepMeasure]) -> (row: [any CustomStringConvertible], quadraticShare: Double) {
     let y = m.map(\.meterMiB)
     let q = polynomialFit(x: x, y: y, degree: 2), lin = polynomialFit(x: x, y: y, degree: 1)
@@ -101,8 +118,8 @@ nb.note(zh: "深度从 \(depthSweep.x.first!) 到 \(depthSweep.x.last!)：朴素
 //: ## 实验二：峰值内存随增长率变化
 //:en ## Experiment 2: peak memory against growth rate
 
-//: 固定深度，改变增长率 $k$。上面的公式里 $k$ 只以一次方出现：两种实现都随 $k$ 线性增长，只是朴素实现的斜率大得多（每个 block $\tfrac{3}{2}L(L-1) + 13L$ 对 $10L$，$c_0 = 2k$ 时还要加上与 $c_0$ 成正比的项）。参数量随 $k^2$ 增长，但在这里它的梯度只占很小一部分。
-//:en Fix the depth and vary the growth rate $k$. In the formula above $k$ appears only to the first power: both implementations grow linearly with $k$, the naive one with a much steeper slope ($\tfrac{3}{2}L(L-1) + 13L$ against $10L$ per block, plus the terms in $c_0$, which is $2k$ here). The parameter count grows like $k^2$, but its gradients are a small part here.
+//: 固定深度，改变增长率 $k$。上面的公式里 $k$ 只以一次方出现：两种实现都随 $k$ 线性增长，朴素实现的斜率更大，两者之比不随 $k$ 变化（由深度决定，见上表的比值列）（每个 block $(3/2)L(L-1) + 13L$ 对 $10L$，$c_0 = 2k$ 时还要加上与 $c_0$ 成正比的项）。参数量随 $k^2$ 增长，但在这里它的梯度只占很小一部分。
+//:en Fix the depth and vary the growth rate $k$. In the formula above $k$ appears only to the first power: both implementations grow linearly with $k$, the naive one with a steeper slope, and their ratio does not change with $k$ (the depth sets it, see the ratio column) ($(3/2)L(L-1) + 13L$ against $10L$ per block, plus the terms in $c_0$, which is $2k$ here). The parameter count grows like $k^2$, but its gradients are a small part here.
 let growthDepth = nb.isQuick ? 28 : 40
 let growths = nb.isQuick ? [6, 12, 18] : [6, 12, 18, 24, 30, 36]
 let growthSweep = try nb.cached("growth-sweep", growths, growthDepth, sweepBatch, after: []) { () -> Sweep in
@@ -117,6 +134,7 @@ let growthSweep = try nb.cached("growth-sweep", growths, growthDepth, sweepBatch
     }
     return s
 }
+//- hide
 let kx = growthSweep.x.map(Double.init)
 let kNaive = polynomialFit(x: kx, y: growthSweep.naive.map(\.meterMiB), degree: 1)
 let kEfficient = polynomialFit(x: kx, y: growthSweep.efficient.map(\.meterMiB), degree: 1)
@@ -157,12 +175,16 @@ let comparison = try nb.cached("time-and-resnet", timeBatch, timeDepth, timedSte
     let resnetDepth = timeDepth == 100 ? 56 : 20
     return interleavedSteps(nets + [("ResNet-\(resnetDepth)", CIFARResNet(depth: resnetDepth))], input: [timeBatch, 3, 32, 32], rounds: timedSteps)
 }
+//- hide
 nb.table(header: ["network", "params", "peak MiB", "ms per step"],
          rows: comparison.map { [$0.name, $0.parameters, f1($0.meterMiB), String(format: "%.0f", 1000 * $0.seconds)] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "批大小 \(timeBatch)、32x32 输入的一个训练步", en: "One training step at batch \(timeBatch), 32x32 inputs"))
-let overhead = comparison[1].seconds / comparison[0].seconds - 1
-nb.note(zh: "这次运行中，重算让一个训练步慢了 \(String(format: "%.0f%%", 100 * overhead))（时间随机器负载变化）；内存是朴素实现的 \(String(format: "%.0f%%", 100 * Double(comparison[1].meterBytes) / Double(comparison[0].meterBytes)))。参数量相近的 \(comparison[2].name) 用了 \(f1(comparison[2].meterMiB)) MiB，是朴素 DenseNet 的 \(String(format: "%.0f%%", 100 * Double(comparison[2].meterBytes) / Double(comparison[0].meterBytes)))。Pleiss 等报告的时间代价在 15–20% 左右。",
-        en: "In this run the recomputation made a training step \(String(format: "%.0f%%", 100 * overhead)) slower (times vary with the machine's load), and its memory was \(String(format: "%.0f%%", 100 * Double(comparison[1].meterBytes) / Double(comparison[0].meterBytes))) of the naive implementation's. \(comparison[2].name), of similar parameter count, used \(f1(comparison[2].meterMiB)) MiB, \(String(format: "%.0f%%", 100 * Double(comparison[2].meterBytes) / Double(comparison[0].meterBytes))) of the naive DenseNet's. Pleiss et al. report a time overhead of about 15–20%.")
+let timeRatio = comparison[1].seconds / comparison[0].seconds
+let memoryRatio = Double(comparison[1].meterBytes) / Double(comparison[0].meterBytes)
+let resnetRatio = Double(comparison[2].meterBytes) / Double(comparison[0].meterBytes)
+func pct(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
+nb.note(zh: "这次运行中，内存高效的一步用时是朴素实现的 \(pct(timeRatio))（\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms 对 \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms，随机器负载变化）：重算多出的计算可能被更少的内存分配和缺页部分抵消。内存是朴素实现的 \(pct(memoryRatio))。参数量相近的 \(comparison[2].name) 用了 \(f1(comparison[2].meterMiB)) MiB，是朴素 DenseNet 的 \(pct(resnetRatio))。Pleiss 等报告的时间代价在 15–20% 左右。",
+        en: "In this run the memory-efficient step took \(pct(timeRatio)) of the naive step's time (\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms against \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms; times vary with the machine's load): the extra computation of the recomputation may be partly paid back by fewer allocations and page faults. Its memory was \(pct(memoryRatio)) of the naive implementation's. \(comparison[2].name), of similar parameter count, used \(f1(comparison[2].meterMiB)) MiB, \(pct(resnetRatio)) of the naive DenseNet's. Pleiss et al. report a time overhead of about 15–20%.")
 
 //: ## 实验四：224x224 的 DenseNet-121
 //:en ## Experiment 4: DenseNet-121 at 224x224
@@ -175,6 +197,7 @@ let big = try nb.cached("densenet121-224", bigBatch, after: []) { () -> [StepMea
      try MeasureChild.measure("DenseNet-121 memory-efficient", "densenet", depth: 121, growth: 32, efficient: true, input: [bigBatch, 3, 224, 224]),
      try MeasureChild.measure("ResNet-18", "resnet", depth: 18, efficient: false, input: [bigBatch, 3, 224, 224])]
 }
+//- hide
 let torchReference: [String: String] = bigBatch == 8 ? ["DenseNet-121 naive": "1233", "DenseNet-121 memory-efficient": "769"] : [:]
 nb.table(header: ["network (batch \(bigBatch))", "params", "meter MiB", "peak RSS MiB", "PyTorch MiB"],
          rows: big.map { [$0.name, $0.parameters, f1($0.meterMiB), $0.rssMiB.map(f1) ?? "–", torchReference[$0.name] ?? "–"] as [any CustomStringConvertible] },
@@ -185,8 +208,8 @@ nb.note(zh: "单个训练步的时间（冷启动的一步，随负载变化）�
 //: ## 实验五：特征复用
 //:en ## Experiment 5: feature reuse
 
-//: DenseNet 论文的图 5 画出训练好的网络里，每一层从之前每一层拿到的权重大小：第 $\ell$ 层的 1x1 卷积的输入通道按来源分组（block 的输入和前面每一层的 $k$ 个输出），对每组取权重绝对值的平均。这里把 Fashion-MNIST 补零到 32x32、复制成 3 个通道，短暂训练一个 DenseNet-BC，然后画出三个 block 的矩阵。每一列（一个接收层）除以该列的最大值，颜色范围取各图的最小值到 1；最后一列是 block 之后的过渡层（最后一个 block 是分类器）。没有连接的格子（来源不在接收层之前）画成最小值的颜色。
-//:en Figure 5 of the DenseNet paper shows, in a trained network, how much weight each layer puts on each earlier layer: the input channels of layer $\ell$'s 1x1 conv are grouped by source (the block's input and each earlier layer's $k$ outputs), and the absolute weights of each group are averaged. Here we pad Fashion-MNIST to 32x32, replicate it to 3 channels, train a DenseNet-BC briefly and draw the matrix of each of the three blocks. Each column (one consumer) is divided by its maximum, and the colours span each panel's minimum to 1; the last column is the transition after the block (the classifier after the last block). Cells without a connection (the source is not before the consumer) get the minimum's colour.
+//: DenseNet 论文的图 5 画出训练好的网络里，每一层从之前每一层拿到的权重大小：第 $l$ 层的 1x1 卷积的输入通道按来源分组（block 的输入和前面每一层的 $k$ 个输出），对每组取权重绝对值的平均。这里把 Fashion-MNIST 补零到 32x32、复制成 3 个通道，短暂训练一个 DenseNet-BC，然后画出三个 block 的矩阵。每一列（一个接收层）除以该列的最大值，颜色范围取各图的最小值到 1；最后一列是 block 之后的过渡层（最后一个 block 是分类器）。没有连接的格子（来源不在接收层之前）画成最小值的颜色。
+//:en Figure 5 of the DenseNet paper shows, in a trained network, how much weight each layer puts on each earlier layer: the input channels of layer $l$'s 1x1 conv are grouped by source (the block's input and each earlier layer's $k$ outputs), and the absolute weights of each group are averaged. Here we pad Fashion-MNIST to 32x32, replicate it to 3 channels, train a DenseNet-BC briefly and draw the matrix of each of the three blocks. Each column (one consumer) is divided by its maximum, and the colours span each panel's minimum to 1; the last column is the transition after the block (the classifier after the last block). Cells without a connection (the source is not before the consumer) get the minimum's colour.
 let reuseDepth = nb.isQuick ? 22 : (nb.isPaper ? 100 : 28)
 let reuseCount = nb.isQuick ? 256 : (nb.isPaper ? 60_000 : 2_560)
 let reuseEpochs = nb.isPaper ? 30 : (nb.isQuick ? 1 : 2)
@@ -209,6 +232,7 @@ let reuse = try nb.cached("feature-reuse", reuseDepth, reuseCount, reuseEpochs, 
     let run = trainRun("DenseNet-BC-\(reuseDepth)", net, on: train, test: test, recipe: recipe, seed: nb.seed &+ 5)
     return Reuse(run: run, blocks: matrices(), initial: initial)
 }
+//- hide
 nb.show("test error after training", reuse.run.testError.last!)
 nb.note(zh: "训练设置：DenseNet-BC-\(reuseDepth)（k = 12），Fashion-MNIST 的前 \(reuseCount) 张训练图，\(reuseEpochs) 个周期，批大小 32，Adam（学习率 2e-3），用时 \(f1(reuse.run.seconds)) 秒。",
         en: "Training set-up: DenseNet-BC-\(reuseDepth) (k = 12), the first \(reuseCount) Fashion-MNIST training images, \(reuseEpochs) epochs, batch 32, Adam (learning rate 2e-3); \(f1(reuse.run.seconds)) s.")
@@ -219,26 +243,30 @@ func heatmap(_ m: [[Double?]], title: String) -> Heatmap {
     let low = n.flatMap { $0.compactMap { $0 } }.min() ?? 0
     return Heatmap(title: title, grid: Grid(rows: rows, columns: cols, values: n.flatMap { $0.map { $0 ?? low } }),
                    colormap: .viridis, rowLabels: (0..<rows).map { $0 == 0 ? "in" : String($0) },
-                   columnLabels: labels, size: Size(220, 200))
+                   columnLabels: labels, size: Size(240, 250))
 }
 nb.figure(SideBySide(panels: reuse.blocks.enumerated().map { heatmap($1, title: "block \($0 + 1)") }),
           name: "fig-10-reuse",
           caption: Bilingual(zh: "训练后每个接收层（横轴，T 为过渡层/分类器）从每个来源（纵轴，in 为 block 输入）得到的平均权重绝对值，按列归一化",
                              en: "Mean absolute weight from each source (rows; in = the block's input) into each consumer (columns; T = transition/classifier) after training, each column scaled to a maximum of 1"))
-/// Mean over consumers of the normalised weight on sources more than `lag` layers back.
+/// Mean normalised weight of the block's layers (not T) on their sources before the immediately
+/// preceding layer (the block's input and the older layers: the reuse beyond a plain chain).
 func farShare(_ m: [[Double?]]) -> Double {
     let n = normalisedByColumn(m)
     var values: [Double] = []
     for c in 0..<(n[0].count - 1) { for s in 0..<c { if let v = n[s][c] { values.append(v) } } }
     return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
 }
-nb.table(header: ["block", "mean normalised weight on earlier sources, init", "after training", "transition/classifier on block input"],
-         rows: (0..<3).map { b in
-             let trained = normalisedByColumn(reuse.blocks[b]), first = normalisedByColumn(reuse.initial[b])
-             return ["\(b + 1)", f2(farShare(reuse.initial[b])), f2(farShare(reuse.blocks[b])),
-                     "\(f2(first[0].last!! )) → \(f2(trained[0].last!!))"] as [any CustomStringConvertible]
-         },
-         caption: Bilingual(zh: "特征复用的概括：初始化时与训练后", en: "Feature reuse in numbers: at initialisation and after training"))
+let reuseRows = (0..<3).map { b -> (earlyInit: Double, earlyTrained: Double, inputInit: Double, inputTrained: Double) in
+    let trained = normalisedByColumn(reuse.blocks[b]), first = normalisedByColumn(reuse.initial[b])
+    return (farShare(reuse.initial[b]), farShare(reuse.blocks[b]), (first[0].last ?? nil) ?? 0, (trained[0].last ?? nil) ?? 0)
+}
+nb.table(header: ["block", "layers: init", "layers: trained", "T from input: init", "T from input: trained"],
+         rows: reuseRows.enumerated().map { b, r in [b + 1, f2(r.earlyInit), f2(r.earlyTrained), f2(r.inputInit), f2(r.inputTrained)] as [any CustomStringConvertible] },
+         caption: Bilingual(zh: "特征复用的概括：各层对前一层之前的来源的平均归一化权重，以及过渡层/分类器（T）对 block 输入的归一化权重",
+                            en: "Feature reuse in numbers: the layers' mean normalised weight on sources older than the preceding layer, and the transition's/classifier's (T) normalised weight on the block's input"))
+nb.note(zh: "训练后，最后的分类器对第 3 个 block 输入（较早的特征）的权重从初始化时的 \(f2(reuseRows[2].inputInit)) 变为 \(f2(reuseRows[2].inputTrained))（相对于它最看重的来源），第 2 个过渡层从 \(f2(reuseRows[1].inputInit)) 变为 \(f2(reuseRows[1].inputTrained))；各层对前一层之前的来源的平均权重在三个 block 中分别为 \(reuseRows.map { f2($0.earlyTrained) }.joined(separator: "、"))（初始化时 \(reuseRows.map { f2($0.earlyInit) }.joined(separator: "、"))）。",
+        en: "After training, the final classifier's weight on the third block's input (the earlier features) went from \(f2(reuseRows[2].inputInit)) at initialisation to \(f2(reuseRows[2].inputTrained)) (relative to its strongest source), the second transition's from \(f2(reuseRows[1].inputInit)) to \(f2(reuseRows[1].inputTrained)); the layers' mean weight on sources older than the preceding layer is \(reuseRows.map { f2($0.earlyTrained) }.joined(separator: ", ")) in the three blocks (\(reuseRows.map { f2($0.earlyInit) }.joined(separator: ", ")) at initialisation).")
 
 //: 读图时注意：这里的训练远短于论文（论文在 CIFAR 上训练 300 个周期），权重离初始化还不远，所以图案比论文的图 5 弱；表中给出了初始化时的对应数值作比较。论文的观察是：每一层都把权重分散到同一 block 里很多更早的层上（早期的特征确实被深层直接使用）；过渡层的权重分布在 block 内所有层上；最后的分类器偏重 block 末尾的高层特征。
 //:en When reading the figure, remember that this training is far shorter than the paper's (300 epochs on CIFAR), so the weights have not moved far from their initialisation and the pattern is weaker than in the paper's Figure 5; the table gives the values at initialisation for comparison. The paper observes that every layer spreads its weights over many earlier layers of the same block (early features are used directly by deep layers), that the transition layers spread their weights over all layers of the block, and that the final classifier concentrates on the high-level features at the end of the last block.
@@ -249,13 +277,16 @@ nb.table(header: ["block", "mean normalised weight on earlier sources, init", "a
 //: - 朴素的 DenseNet 每层重新拼接并保留拼接、BN 和 ReLU 的输出，激活内存随每个 block 的层数平方增长；上面的拟合给出了二次项的份额。
 //: - 内存高效实现（检查点 + 重算）只保留各层的输出和瓶颈部分的 $2 \cdot 4k$ 通道，内存线性增长，代价是反向传播时多一次前半层的计算。
 //: - 重算不能再次更新 BN 的滑动统计量，并且要重放同样的随机数；结果（输出和梯度）与朴素实现相同。
-//: - 对增长率 $k$，两种实现都线性增长，朴素实现的斜率大得多。
+//: - 对增长率 $k$，两种实现都线性增长，朴素实现的斜率更大；深度越大，差距越大。
 //:en - The naive DenseNet concatenates afresh in every layer and keeps the concatenation and the BN and ReLU outputs: activation memory grows with the square of the layers per block; the fit above gives the quadratic term's share.
 //:en - The memory-efficient implementation (checkpoint + recompute) keeps only the layers' outputs and $2 \cdot 4k$ bottleneck channels per layer: memory grows linearly, at the cost of computing each layer's first half again in the backward pass.
 //:en - The recomputation must not update BN's running statistics again and must replay the same random numbers; outputs and gradients equal the naive implementation's.
-//:en - Against the growth rate $k$ both grow linearly, the naive one with a much steeper slope.
+//:en - Against the growth rate $k$ both grow linearly, the naive one with a steeper slope; the deeper the block, the larger the gap.
 //- hide
 nb.exercise(zh: "一个 dense block 的输入有 $c_0$ 个通道，增长率为 $k$，共 $L$ 层。block 输出多少个通道？之后压缩一半的过渡层输出多少个通道？",
             en: "A dense block takes $c_0$ channels, growth rate $k$, $L$ layers. How many channels leave the block? How many leave the transition that halves them?",
             grader: "densenet-channels")
+nb.exercise(zh: "朴素实现的 dense block（输入 $c_0$ 个通道，增长率 $k$，$L$ 层）前向结束时，除输入外每个像素、每张图存活多少个通道？内存高效的实现呢？",
+            en: "After the forward pass of a naive dense block ($c_0$ input channels, growth rate $k$, $L$ layers), how many channels per pixel and image are alive besides the input? And with the memory-efficient implementation?",
+            grader: "densenet-memory")
 nb.finish()

@@ -20,13 +20,13 @@ struct L10KeyNumberTests {
         return line.split(separator: " ").map(String.init)
     }
 
-    @Test("kept channels of a block (k = 12, c0 = 24): L = 6 gives 1908 naive and 744 memory-efficient")
+    @Test("channels alive after a dense block (k = 12, c0 = 24): the meter equals the hand count, 1980 naive and 744 memory-efficient at L = 6")
     func keptChannels() throws {
-        // Naive: Σ_{ℓ=1..6} 3·(24 + 12(ℓ−1)) + 13·12 = 3·(144 + 180) + 6·156 = 1908.
-        // Memory-efficient: 9·12·6 + (24 + 6·12) = 648 + 96 = 744.
-        #expect(try row("6 ") == ["6", "1908", "744", "2.56"])
-        // L = 48: 3·(48·24 + 12·1128) + 48·156 = 44064 + 7488 = 51552; 9·12·48 + 24 + 576 = 5784.
-        #expect(try row("48 ") == ["48", "51552", "5784", "8.91"])
+        // Naive: 3·L·c0 + (3/2)·k·L(L−1) + 14·k·L = 432 + 540 + 1008 = 1980 for L = 6.
+        // Memory-efficient: 9·k·L + c0 + L·k = 648 + 24 + 72 = 744.
+        #expect(try row("6 ") == ["6", "1980", "1980", "744", "744", "2.66"])
+        // L = 48: 3456 + 40608 + 8064 = 52128; 5184 + 24 + 576 = 5784.
+        #expect(try row("48 ") == ["48", "52128", "52128", "5784", "5784", "9.01"])
     }
 
     @Test("DenseNet-121 has torchvision's 7,978,856 parameters, ResNet-18 11,689,512; the memory-efficient step needs less")
