@@ -58,6 +58,15 @@ nb.table(header: ["layers L", "naive", "(meter)", "memory-efficient", "(meter)",
          },
          caption: Bilingual(zh: "一个 dense block 前向后存活的通道数（k = 12，c₀ = 24）：公式与引擎的内存计数",
                             en: "Channels alive after a dense block's forward pass (k = 12, c₀ = 24): formula and the engine's meter"))
+//> Table: 一个 dense block 前向后存活的通道数（k = 12，c₀ = 24）：公式与引擎的内存计数
+//> layers L  naive  (meter)  memory-efficient  (meter)  ratio
+//> --------  -----  -------  ----------------  -------  -----
+//>        6   1980     1980               744      744   2.66
+//>       12   5256     5256              1464     1464   3.59
+//>       16   8160     8160              1944     1944   4.20
+//>       24  15696    15696              2904     2904   5.40
+//>       32  25536    25536              3864     3864   6.61
+//>       48  52128    52128              5784     5784   9.01
 
 //: ## 实验一：峰值内存随深度增长
 //:en ## Experiment 1: peak memory against depth
@@ -88,6 +97,12 @@ nb.table(header: ["depth L", "n per block", "params", "naive MiB", "memory-effic
          },
          caption: Bilingual(zh: "DenseNet-BC（k = 12）一个训练步的峰值内存增长，批大小 \(sweepBatch)",
                             en: "Peak memory growth of one DenseNet-BC training step (k = 12), batch \(sweepBatch)"))
+//> Table: DenseNet-BC（k = 12）一个训练步的峰值内存增长，批大小 2
+//> depth L  n per block  params  naive MiB  memory-efficient MiB  ratio
+//> -------  -----------  ------  ---------  --------------------  -----
+//>      16            2   44410        7.9                   6.3   1.26
+//>      28            4  102730       16.5                  10.5   1.57
+//>      40            6  176122       27.0                  14.8   1.82
 
 //: 用最小二乘拟合 $M(n) = a + bn + cn^2$（$n$ 为每个 block 的层数），看二次项在最深的网络里占多少：
 //:en A least-squares fit of $M(n) = a + bn + cn^2$ ($n$ layers per block) shows how much of the deepest network's memory the quadratic term accounts for:
@@ -114,6 +129,12 @@ nb.figure(LineChart(xLabel: "depth L", yLabel: "peak memory growth (MiB)",
                              en: "Peak memory of one DenseNet-BC (k = 12) training step against depth"))
 nb.note(zh: "深度从 \(depthSweep.x.first!) 到 \(depthSweep.x.last!)：朴素实现从 \(f1(depthSweep.naive.first!.meterMiB)) MiB 增长到 \(f1(depthSweep.naive.last!.meterMiB)) MiB，二次项占最深网络的 \(String(format: "%.0f%%", 100 * depthNaive.quadraticShare))；内存高效实现从 \(f1(depthSweep.efficient.first!.meterMiB)) MiB 到 \(f1(depthSweep.efficient.last!.meterMiB)) MiB，二次项只占 \(String(format: "%.0f%%", 100 * depthEfficient.quadraticShare))。",
         en: "From depth \(depthSweep.x.first!) to \(depthSweep.x.last!), the naive implementation grows from \(f1(depthSweep.naive.first!.meterMiB)) MiB to \(f1(depthSweep.naive.last!.meterMiB)) MiB, and the quadratic term is \(String(format: "%.0f%%", 100 * depthNaive.quadraticShare)) of the deepest net's figure; the memory-efficient one grows from \(f1(depthSweep.efficient.first!.meterMiB)) MiB to \(f1(depthSweep.efficient.last!.meterMiB)) MiB, with a quadratic share of only \(String(format: "%.0f%%", 100 * depthEfficient.quadraticShare)).")
+//> Table: 峰值内存对每 block 层数 n 的二次拟合
+//>                   a (MiB)  b (MiB/layer)  c (MiB/layer²)  c·n² share at the deepest  R² of a linear fit
+//> ----------------  -------  -------------  --------------  -------------------------  ------------------
+//> naive                1.24           2.87          0.2390  32%                                    0.9967
+//> memory-efficient     2.09           2.09          0.0060  1%                                     1.0000
+//> Figure: fig-10-depth.pdf — DenseNet-BC（k = 12）一个训练步的峰值内存随深度的变化
 
 //: ## 实验二：峰值内存随增长率变化
 //:en ## Experiment 2: peak memory against growth rate
@@ -156,6 +177,16 @@ nb.figure(LineChart(xLabel: "growth rate k", yLabel: "peak memory growth (MiB)",
           name: "fig-10-growth",
           caption: Bilingual(zh: "DenseNet-BC-\(growthDepth) 的峰值内存随增长率的变化",
                              en: "Peak memory of DenseNet-BC-\(growthDepth) against growth rate"))
+//> Table: DenseNet-BC-28 的峰值内存随增长率的变化，批大小 2
+//>  k  params  naive MiB  memory-efficient MiB  ratio
+//> --  ------  ---------  --------------------  -----
+//>  6   26800        8.2                   5.2   1.58
+//> 12  102730       16.5                  10.5   1.57
+//> 18  227800       25.0                  16.0   1.56
+//> naive slope (MiB per unit of k): 1.402
+//> memory-efficient slope (MiB per unit of k): 0.9020
+//> R² of the linear fits: [1.000, 0.9999]
+//> Figure: fig-10-growth.pdf — DenseNet-BC-28 的峰值内存随增长率的变化
 
 //: ## 实验三：重算的时间代价，以及参数量相近的 ResNet
 //:en ## Experiment 3: the time recomputation costs, and a ResNet of similar size
@@ -176,21 +207,27 @@ let comparison = try nb.cached("time-and-resnet", timeBatch, timeDepth, timedSte
     return interleavedSteps(nets + [("ResNet-\(resnetDepth)", CIFARResNet(depth: resnetDepth))], input: [timeBatch, 3, 32, 32], rounds: timedSteps)
 }
 //- hide
-nb.table(header: ["network", "params", "peak MiB", "ms per step"],
-         rows: comparison.map { [$0.name, $0.parameters, f1($0.meterMiB), String(format: "%.0f", 1000 * $0.seconds)] as [any CustomStringConvertible] },
+nb.table(header: ["network", "params", "peak MiB"],
+         rows: comparison.map { [$0.name, $0.parameters, f1($0.meterMiB)] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "批大小 \(timeBatch)、32x32 输入的一个训练步", en: "One training step at batch \(timeBatch), 32x32 inputs"))
 let timeRatio = comparison[1].seconds / comparison[0].seconds
 let memoryRatio = Double(comparison[1].meterBytes) / Double(comparison[0].meterBytes)
 let resnetRatio = Double(comparison[2].meterBytes) / Double(comparison[0].meterBytes)
 func pct(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
-nb.note(zh: "这次运行中，内存高效的一步用时是朴素实现的 \(pct(timeRatio))（\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms 对 \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms，随机器负载变化）：重算多出的计算可能被更少的内存分配和缺页部分抵消。内存是朴素实现的 \(pct(memoryRatio))。参数量相近的 \(comparison[2].name) 用了 \(f1(comparison[2].meterMiB)) MiB，是朴素 DenseNet 的 \(pct(resnetRatio))。Pleiss 等报告的时间代价在 15–20% 左右。",
-        en: "In this run the memory-efficient step took \(pct(timeRatio)) of the naive step's time (\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms against \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms; times vary with the machine's load): the extra computation of the recomputation may be partly paid back by fewer allocations and page faults. Its memory was \(pct(memoryRatio)) of the naive implementation's. \(comparison[2].name), of similar parameter count, used \(f1(comparison[2].meterMiB)) MiB, \(pct(resnetRatio)) of the naive DenseNet's. Pleiss et al. report a time overhead of about 15–20%.")
+nb.note(zh: "这次运行中，内存高效的一步用时是朴素实现的 \(pct(timeRatio))（\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms 对 \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms，\(comparison[2].name) 为 \(String(format: "%.0f", 1000 * comparison[2].seconds)) ms；随机器负载变化，不做快照）：重算多出的计算可能被更少的内存分配和缺页部分抵消。内存是朴素实现的 \(pct(memoryRatio))。参数量相近的 \(comparison[2].name) 用了 \(f1(comparison[2].meterMiB)) MiB，是朴素 DenseNet 的 \(pct(resnetRatio))。Pleiss 等报告的时间代价在 15–20% 左右。",
+        en: "In this run the memory-efficient step took \(pct(timeRatio)) of the naive step's time (\(String(format: "%.0f", 1000 * comparison[1].seconds)) ms against \(String(format: "%.0f", 1000 * comparison[0].seconds)) ms, \(comparison[2].name) \(String(format: "%.0f", 1000 * comparison[2].seconds)) ms; times vary with the machine's load and are not snapshotted): the extra computation of the recomputation may be partly paid back by fewer allocations and page faults. Its memory was \(pct(memoryRatio)) of the naive implementation's. \(comparison[2].name), of similar parameter count, used \(f1(comparison[2].meterMiB)) MiB, \(pct(resnetRatio)) of the naive DenseNet's. Pleiss et al. report a time overhead of about 15–20%.")
+//> Table: 批大小 4、32x32 输入的一个训练步
+//> network                          params  peak MiB
+//> -------------------------------  ------  --------
+//> DenseNet-BC-40 naive             176122      53.6
+//> DenseNet-BC-40 memory-efficient  176122      29.1
+//> ResNet-20                        269722      12.2
 
 //: ## 实验四：224x224 的 DenseNet-121
 //:en ## Experiment 4: DenseNet-121 at 224x224
 
-//: ImageNet 尺寸的 DenseNet-121（8.0M 参数）和 ResNet-18（11.7M 参数）在同样的小批量上各做一个训练步。每次测量在一个新的子进程里进行，除了引擎的内存计数，还记录进程常驻内存（RSS）的峰值增长（Linux 的 `VmHWM` 减去训练步开始前的 `VmRSS`）。作为参照，PyTorch 在同类机器上，批大小 8 时一个 DenseNet-121 训练步使内存增长 1233 MiB（朴素）和 769 MiB（`memory_efficient=True`）。
-//:en DenseNet-121 at ImageNet size (8.0M parameters) and ResNet-18 (11.7M parameters) each take one training step on the same small batch. Each measurement runs in a fresh child process, which records, besides the engine's meter, the growth of the process's peak resident set (Linux's `VmHWM` minus the `VmRSS` before the step). For reference, PyTorch on the same class of machine grows by 1233 MiB (naive) and 769 MiB (`memory_efficient=True`) over one DenseNet-121 training step at batch 8.
+//: ImageNet 尺寸的 DenseNet-121（8.0M 参数）和 ResNet-18（11.7M 参数）在同样的小批量上各做一个训练步。每次测量在一个新的子进程里进行，除了引擎的内存计数，还记录进程常驻内存（RSS）的峰值增长（Linux 的 `VmHWM` 减去训练步开始前的 `VmRSS`）。作为参照，PyTorch 在同类机器上，批大小 8 时一个 DenseNet-121 训练步使内存增长 1233 MiB（朴素）和 769 MiB（`memory_efficient=True`）。子进程先在 1×3×64×64 的小批量上热身一步（线程池、BLAS 缓冲区），并以 glibc 的 `MALLOC_MMAP_THRESHOLD_=131072` 运行：128 KiB 以上的每块内存单独映射、释放即归还系统，所以 RSS 跟随张量的生命周期（glibc 默认的自适应阈值下，释放的内存可能仍然常驻）。朴素实现比 PyTorch 多用内存，一个原因是引擎的 ReLU 不是原地运算，BN 的输出和 ReLU 的输出都被保留。
+//:en DenseNet-121 at ImageNet size (8.0M parameters) and ResNet-18 (11.7M parameters) each take one training step on the same small batch. Each measurement runs in a fresh child process, which records, besides the engine's meter, the growth of the process's peak resident set (Linux's `VmHWM` minus the `VmRSS` before the step). For reference, PyTorch on the same class of machine grows by 1233 MiB (naive) and 769 MiB (`memory_efficient=True`) over one DenseNet-121 training step at batch 8. The child first takes one warm-up step on a 1×3×64×64 batch (thread pools, BLAS buffers) and runs with glibc's `MALLOC_MMAP_THRESHOLD_=131072`: every block of 128 KiB or more is its own mapping and goes back to the system when freed, so the RSS follows the tensors' lifetimes (with glibc's default adaptive threshold, freed memory can stay resident). One reason the naive implementation needs more than PyTorch's is that the engine's ReLU is not in place, so both the BN output and the ReLU output are kept.
 let bigBatch = nb.isQuick ? 1 : 8
 let big = try nb.cached("densenet121-224", bigBatch, after: []) { () -> [StepMeasure] in
     [try MeasureChild.measure("DenseNet-121 naive", "densenet", depth: 121, growth: 32, efficient: false, input: [bigBatch, 3, 224, 224]),
@@ -199,11 +236,19 @@ let big = try nb.cached("densenet121-224", bigBatch, after: []) { () -> [StepMea
 }
 //- hide
 let torchReference: [String: String] = bigBatch == 8 ? ["DenseNet-121 naive": "1233", "DenseNet-121 memory-efficient": "769"] : [:]
-nb.table(header: ["network (batch \(bigBatch))", "params", "meter MiB", "peak RSS MiB", "PyTorch MiB"],
-         rows: big.map { [$0.name, $0.parameters, f1($0.meterMiB), $0.rssMiB.map(f1) ?? "–", torchReference[$0.name] ?? "–"] as [any CustomStringConvertible] },
+nb.table(header: ["network (batch \(bigBatch))", "params", "meter MiB", "PyTorch MiB"],
+         rows: big.map { [$0.name, $0.parameters, f1($0.meterMiB), torchReference[$0.name] ?? "–"] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "224x224、批大小 \(bigBatch) 的一个训练步的内存增长", en: "Memory growth of one training step at 224x224, batch \(bigBatch)"))
+let bigRSS = big.map { "\($0.name): \($0.rssMiB.map(f1) ?? "–") MiB" }.joined(separator: ", ")
 let bigTimes = big.map { "\($0.name): \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
-nb.note(zh: "单个训练步的时间（冷启动的一步，随负载变化）：\(bigTimes)。", en: "Time of the single step (one cold step, varies with the load): \(bigTimes).")
+nb.note(zh: "进程峰值常驻内存（RSS）的增长（随运行略有变化，不做快照）：\(bigRSS)。单个训练步的时间（热身后的一步，随负载变化）：\(bigTimes)。",
+        en: "Growth of the process's peak resident set (RSS; varies a little from run to run, not snapshotted): \(bigRSS). Time of the single step (after the warm-up, varies with the load): \(bigTimes).")
+//> Table: 224x224、批大小 1 的一个训练步的内存增长
+//> network (batch 1)                params  meter MiB  PyTorch MiB
+//> -----------------------------  --------  ---------  -----------
+//> DenseNet-121 naive              7978856      224.3  –
+//> DenseNet-121 memory-efficient   7978856      110.2  –
+//> ResNet-18                      11689512       82.1  –
 
 //: ## 实验五：特征复用
 //:en ## Experiment 5: feature reuse
@@ -267,6 +312,14 @@ nb.table(header: ["block", "layers: init", "layers: trained", "T from input: ini
                             en: "Feature reuse in numbers: the layers' mean normalised weight on sources older than the preceding layer, and the transition's/classifier's (T) normalised weight on the block's input"))
 nb.note(zh: "训练后，最后的分类器对第 3 个 block 输入（较早的特征）的权重从初始化时的 \(f2(reuseRows[2].inputInit)) 变为 \(f2(reuseRows[2].inputTrained))（相对于它最看重的来源），第 2 个过渡层从 \(f2(reuseRows[1].inputInit)) 变为 \(f2(reuseRows[1].inputTrained))；各层对前一层之前的来源的平均权重在三个 block 中分别为 \(reuseRows.map { f2($0.earlyTrained) }.joined(separator: "、"))（初始化时 \(reuseRows.map { f2($0.earlyInit) }.joined(separator: "、"))）。",
         en: "After training, the final classifier's weight on the third block's input (the earlier features) went from \(f2(reuseRows[2].inputInit)) at initialisation to \(f2(reuseRows[2].inputTrained)) (relative to its strongest source), the second transition's from \(f2(reuseRows[1].inputInit)) to \(f2(reuseRows[1].inputTrained)); the layers' mean weight on sources older than the preceding layer is \(reuseRows.map { f2($0.earlyTrained) }.joined(separator: ", ")) in the three blocks (\(reuseRows.map { f2($0.earlyInit) }.joined(separator: ", ")) at initialisation).")
+//> test error after training: 0.9000
+//> Figure: fig-10-reuse.pdf — 训练后每个接收层（横轴，T 为过渡层/分类器）从每个来源（纵轴，in 为 block 输入）得到的平均权重绝对值，按列归一化
+//> Table: 特征复用的概括：各层对前一层之前的来源的平均归一化权重，以及过渡层/分类器（T）对 block 输入的归一化权重
+//> block  layers: init  layers: trained  T from input: init  T from input: trained
+//> -----  ------------  ---------------  ------------------  ---------------------
+//>     1          0.98             0.98                1.00                   1.00
+//>     2          0.98             0.98                0.98                   0.98
+//>     3          0.99             0.99                0.98                   0.97
 
 //: 读图时注意：这里的训练远短于论文（论文在 CIFAR 上训练 300 个周期），权重离初始化还不远，所以图案比论文的图 5 弱；表中给出了初始化时的对应数值作比较。论文的观察是：每一层都把权重分散到同一 block 里很多更早的层上（早期的特征确实被深层直接使用）；过渡层的权重分布在 block 内所有层上；最后的分类器偏重 block 末尾的高层特征。
 //:en When reading the figure, remember that this training is far shorter than the paper's (300 epochs on CIFAR), so the weights have not moved far from their initialisation and the pattern is weaker than in the paper's Figure 5; the table gives the values at initialisation for comparison. The paper observes that every layer spreads its weights over many earlier layers of the same block (early features are used directly by deep layers), that the transition layers spread their weights over all layers of the block, and that the final classifier concentrates on the high-level features at the end of the last block.

@@ -34,7 +34,7 @@ struct L10KeyNumberTests {
         let naive = try row("DenseNet-121 naive"), efficient = try row("DenseNet-121 memory-efficient"), resnet = try row("ResNet-18")
         #expect(naive[2] == "7978856" && efficient[2] == "7978856")
         #expect(resnet[1] == "11689512")
-        // Fields after the parameter count: meter MiB, peak RSS MiB.
+        // Fields after the parameter count: meter MiB, PyTorch MiB.
         let (naiveMeter, efficientMeter) = (try #require(Double(naive[3])), try #require(Double(efficient[3])))
         #expect(efficientMeter < naiveMeter * 0.75, "memory-efficient \(efficientMeter) MiB against naive \(naiveMeter) MiB")
     }
