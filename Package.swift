@@ -79,7 +79,7 @@ let package = Package(
 // One executable target per folder under Lessons/, named in kebab case (`l01-lrn`).
 let lessons: [String] = [
     "L01-LRN", "L02-LeNet-AlexNet", "L03-VGG", "L04-GoogLeNet", "L05-Summary", "L06-Inference",
-    "L07-Recipes",
+    "L07-Recipes", "L10-DenseNet-Memory",
 ]
 let lessonDependencies: [Target.Dependency] = [
     "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint", "Inference", "LessonKit",

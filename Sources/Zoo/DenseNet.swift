@@ -6,9 +6,18 @@
 // use torchvision's keys: features.conv0, features.norm0, features.denseblock1.denselayer1.norm1,
 // features.transition1.conv, features.norm5, classifier. Deviations: none beyond torchvision's
 // (a final ReLU before pooling, the paper's "BN-ReLU-Conv" order everywhere, no dropout).
-// Concatenation is memory-naive: each layer concatenates all earlier feature maps afresh, so
-// activation memory grows quadratically with the layers per block (the lecture's point; a
-// memory-efficient variant with shared storage is a separate piece of work).
+// By default concatenation is memory-naive: each layer concatenates all earlier feature maps
+// afresh and the tape keeps that concatenation and its BN/ReLU outputs for the backward pass, so
+// activation memory grows quadratically with the layers per block (the lecture's point).
+// `memoryEfficient: true` is torchvision's `memory_efficient=True` (G. Pleiss, D. Chen, G. Huang,
+// T. Li, L. van der Maaten, K. Q. Weinberger, "Memory-Efficient Implementation of DenseNets",
+// 2017): each layer's concat + BN + ReLU + 1x1 conv is checkpointed (`checkpointed`), so only the
+// block's feature maps and the 4k-channel bottleneck outputs stay on the tape and the
+// concatenation is recomputed in the backward pass. Because the engine's ReLU is not in place
+// (torchvision's is), the BN → ReLU pairs after the bottleneck and in the transitions are
+// checkpointed too (cheap elementwise recomputation), so the tape holds what PyTorch's does.
+// Outputs and gradients are the same; unlike PyTorch's checkpoint, the recomputation does not
+// update the BN running statistics a second time.
 //
 // `DenseNet(bcDepth:growthRate:)` (zoo name `densenet_bc`) is the CIFAR DenseNet-BC: a 3x3 conv to
 // 2k channels, three dense blocks of (depth − 4)/6 bottleneck layers on 32x32, 16x16, 8x8,
@@ -19,11 +28,17 @@ import CNN
 /// BN → ReLU → 1x1 conv (to bottleneckWidth·k) → BN → ReLU → 3x3 conv (to k) on the
 /// concatenation of every earlier feature map of the block.
 ///
-/// - Shape: [N, C, H, W] → [N, k, H, W]
+/// With `memoryEfficient`, the first half (concat → BN → ReLU → 1x1 conv) is checkpointed.
+///
+/// - Shape: [N, C, H, W] → [N, k, H, W]; `callAsFunction(features:)` takes the list whose
+///   channels add up to C.
 public final class DenseLayer: Module {
     public let norm1: BatchNorm2D, conv1: Conv2D, norm2: BatchNorm2D, conv2: Conv2D
+    /// Recompute the concatenation and the bottleneck's input in the backward pass instead of keeping them.
+    public let memoryEfficient: Bool
 
-    public init(inputChannels: Int, growthRate k: Int, bottleneckWidth: Int = 4) {
+    public init(inputChannels: Int, growthRate k: Int, bottleneckWidth: Int = 4, memoryEfficient: Bool = false) {
+        self.memoryEfficient = memoryEfficient
         norm1 = BatchNorm2D(inputChannels)
         conv1 = Conv2D(inputChannels: inputChannels, outputChannels: bottleneckWidth * k, kernelSize: 1, bias: false)
         norm2 = BatchNorm2D(bottleneckWidth * k)
@@ -33,7 +48,35 @@ public final class DenseLayer: Module {
         register("norm1", norm1); register("conv1", conv1); register("norm2", norm2); register("conv2", conv2)
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { conv2(norm2(conv1(norm1(x).relu())).relu()) }
+    public override func forward(_ x: Tensor) -> Tensor { compute([x]) }
+
+    /// The layer on the concatenation of `features` (channel axis), concatenated inside the
+    /// checkpoint when the layer is memory-efficient. Reports to the tracer like `layer(x)`.
+    public func callAsFunction(features: [Tensor]) -> Tensor {
+        guard let tracer = Trace.current else { return compute(features) }
+        tracer.enter(self)
+        let y = compute(features)
+        tracer.exit(self, output: y)
+        return y
+    }
+
+    private func compute(_ features: [Tensor]) -> Tensor {
+        let bottleneck: Tensor
+        if memoryEfficient {
+            let (norm1, conv1) = (self.norm1, self.conv1)
+            bottleneck = checkpointed(features, restoring: [norm1]) { xs in
+                conv1(norm1(xs.count == 1 ? xs[0] : concatenate(xs, axis: 1)).relu())
+            }
+        } else {
+            bottleneck = conv1(norm1(features.count == 1 ? features[0] : concatenate(features, axis: 1)).relu())
+        }
+        guard memoryEfficient else { return conv2(norm2(bottleneck).relu()) }
+        // The engine's ReLU is not in place (torchvision's is), so its input and output would both
+        // stay on the tape; recomputing BN → ReLU (cheap, elementwise) keeps only the bottleneck
+        // and the 3x3 conv's input, 2·4k channels per layer, as in PyTorch.
+        let norm2 = self.norm2
+        return conv2(checkpointed([bottleneck], restoring: [norm2]) { norm2($0[0]).relu() })
+    }
 }
 
 /// A dense block: layer ℓ sees concat(x, y₁, …, y_{ℓ−1}); the block returns concat(x, y₁, …, y_L).
@@ -43,8 +86,10 @@ public final class DenseBlock: Module {
     public let layers: [DenseLayer]
     public let outputChannels: Int
 
-    public init(layers count: Int, inputChannels: Int, growthRate k: Int, bottleneckWidth: Int = 4) {
-        layers = (0..<count).map { DenseLayer(inputChannels: inputChannels + $0 * k, growthRate: k, bottleneckWidth: bottleneckWidth) }
+    public init(layers count: Int, inputChannels: Int, growthRate k: Int, bottleneckWidth: Int = 4, memoryEfficient: Bool = false) {
+        layers = (0..<count).map {
+            DenseLayer(inputChannels: inputChannels + $0 * k, growthRate: k, bottleneckWidth: bottleneckWidth, memoryEfficient: memoryEfficient)
+        }
         outputChannels = inputChannels + count * k
         super.init()
         for (i, l) in layers.enumerated() { register("denselayer\(i + 1)", l) }
@@ -52,7 +97,12 @@ public final class DenseBlock: Module {
 
     public override func forward(_ x: Tensor) -> Tensor {
         var features = [x]
-        for layer in layers { features.append(layer(features.count == 1 ? x : concatenate(features, axis: 1))) }
+        for layer in layers {
+            // The naive layer gets the concatenation from the block (as torchvision's naive path
+            // reads); the memory-efficient one concatenates inside its checkpoint.
+            features.append(layer.memoryEfficient ? layer(features: features)
+                                                  : layer(features.count == 1 ? x : concatenate(features, axis: 1)))
+        }
         return concatenate(features, axis: 1)
     }
 }
@@ -62,8 +112,11 @@ public final class DenseBlock: Module {
 /// - Shape: [N, C, H, W] → [N, F, H/2, W/2]
 public final class Transition: Module {
     public let norm: BatchNorm2D, conv: Conv2D, pool: AvgPool2D
+    /// Recompute BN → ReLU in the backward pass instead of keeping both of their outputs.
+    public let memoryEfficient: Bool
 
-    public init(inputChannels: Int, outputChannels: Int) {
+    public init(inputChannels: Int, outputChannels: Int, memoryEfficient: Bool = false) {
+        self.memoryEfficient = memoryEfficient
         norm = BatchNorm2D(inputChannels)
         conv = Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 1, bias: false)
         pool = AvgPool2D(kernelSize: 2, stride: 2)
@@ -71,10 +124,17 @@ public final class Transition: Module {
         register("norm", norm); register("conv", conv); register("pool", pool)
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { pool(conv(norm(x).relu())) }
+    public override func forward(_ x: Tensor) -> Tensor {
+        guard memoryEfficient else { return pool(conv(norm(x).relu())) }
+        let norm = self.norm
+        return pool(conv(checkpointed([x], restoring: [norm]) { norm($0[0]).relu() }))
+    }
 }
 
 /// DenseNet for ImageNet (torchvision layout) or, with `bcDepth`, DenseNet-BC for 32x32 images.
+/// `memoryEfficient: true` checkpoints every dense layer's concat + BN + ReLU + 1x1 conv
+/// (torchvision's `memory_efficient=True`): same outputs, parameters and gradients, less
+/// activation memory in training, one extra bottleneck forward per layer in the backward pass.
 ///
 /// - Shape: [N, 3, 224, 224] → [N, classes] (BC: [N, 3, 32, 32] → [N, classes])
 public final class DenseNet: Module {
@@ -87,7 +147,7 @@ public final class DenseNet: Module {
     public let classifier: Linear
 
     /// The ImageNet DenseNet-121/169/201/264: 7x7/2 conv to 64, 3x3/2 max pool, four blocks.
-    public init(depth: Int, growthRate k: Int = 32, classes: Int = 1000) {
+    public init(depth: Int, growthRate k: Int = 32, classes: Int = 1000, memoryEfficient: Bool = false) {
         guard let blocks = DenseNet.blockConfigurations[depth] else {
             preconditionFailure("DenseNet: depth \(depth) is not one of \(DenseNet.blockConfigurations.keys.sorted())")
         }
@@ -95,7 +155,7 @@ public final class DenseNet: Module {
             ("conv0", Conv2D(inputChannels: 3, outputChannels: 64, kernelSize: 7, stride: 2, padding: 3, bias: false)),
             ("norm0", BatchNorm2D(64)), ("relu0", ReLU()), ("pool0", MaxPool2D(kernelSize: 3, stride: 2, padding: 1)),
         ]
-        let (parts, channels) = DenseNet.blocks(blocks, inputChannels: 64, growthRate: k)
+        let (parts, channels) = DenseNet.blocks(blocks, inputChannels: 64, growthRate: k, memoryEfficient: memoryEfficient)
         features = Sequential(named: stem + parts)
         classifier = Linear(inputFeatures: channels, outputFeatures: classes)
         super.init()
@@ -104,11 +164,11 @@ public final class DenseNet: Module {
     }
 
     /// DenseNet-BC for 32x32 inputs: depth L = 6n + 4 gives three blocks of n bottleneck layers.
-    public init(bcDepth depth: Int, growthRate k: Int = 12, classes: Int = 10) {
+    public init(bcDepth depth: Int, growthRate k: Int = 12, classes: Int = 10, memoryEfficient: Bool = false) {
         precondition(depth >= 10 && (depth - 4) % 6 == 0, "DenseNet-BC: depth must be 6n + 4 with n ≥ 1, got \(depth)")
         let n = (depth - 4) / 6
         let stem: [(String, Module)] = [("conv0", Conv2D(inputChannels: 3, outputChannels: 2 * k, kernelSize: 3, padding: 1, bias: false))]
-        let (parts, channels) = DenseNet.blocks([n, n, n], inputChannels: 2 * k, growthRate: k)
+        let (parts, channels) = DenseNet.blocks([n, n, n], inputChannels: 2 * k, growthRate: k, memoryEfficient: memoryEfficient)
         features = Sequential(named: stem + parts)
         classifier = Linear(inputFeatures: channels, outputFeatures: classes)
         super.init()
@@ -117,15 +177,16 @@ public final class DenseNet: Module {
     }
 
     /// Dense blocks with compressing (θ = 0.5) transitions between them, then the final BN (`norm5`).
-    static func blocks(_ sizes: [Int], inputChannels: Int, growthRate k: Int) -> ([(String, Module)], Int) {
+    static func blocks(_ sizes: [Int], inputChannels: Int, growthRate k: Int, memoryEfficient: Bool) -> ([(String, Module)], Int) {
         var parts: [(String, Module)] = []
         var channels = inputChannels
         for (i, count) in sizes.enumerated() {
-            let block = DenseBlock(layers: count, inputChannels: channels, growthRate: k)
+            let block = DenseBlock(layers: count, inputChannels: channels, growthRate: k, memoryEfficient: memoryEfficient)
             parts.append(("denseblock\(i + 1)", block))
             channels = block.outputChannels
             if i != sizes.count - 1 {
-                parts.append(("transition\(i + 1)", Transition(inputChannels: channels, outputChannels: channels / 2)))
+                parts.append(("transition\(i + 1)", Transition(inputChannels: channels, outputChannels: channels / 2,
+                                                                            memoryEfficient: memoryEfficient)))
                 channels /= 2
             }
         }

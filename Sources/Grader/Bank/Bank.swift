@@ -4,7 +4,7 @@ public enum Bank {
     public static let all: [Exercise] = [
         convOutputShape, convWeights, convMACs, groupedConvWeights, poolOutputSize,
         lrnValue, stackVersusLargeKernel, inceptionBottleneck, batchNormOutput, labelSmoothingTarget,
-        resnetProjection, denseNetChannels, zooParameters, sgdMomentumUpdate, stepSchedule, plateauEpoch, adamStep,
+        resnetProjection, denseNetChannels, denseNetMemory, zooParameters, sgdMomentumUpdate, stepSchedule, plateauEpoch, adamStep,
     ]
 
     /// The assignment of the CNN-architectures lecture.
