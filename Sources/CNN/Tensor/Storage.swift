@@ -42,6 +42,45 @@ public enum MemoryMeter {
     static func released(_ bytes: Int) { live.subtract(bytes, ordering: .relaxed) }
 }
 
+extension Engine {
+    /// How freed tensor memory goes back to the C allocator (glibc on Linux).
+    public enum AllocationPolicy: Sendable, Equatable {
+        /// The default: blocks up to 32 MiB stay on the heap and the heap is not trimmed, so a
+        /// training step that frees and re-allocates the same activations reuses warm pages
+        /// instead of page-faulting (and zeroing) every page again. Fast; the process keeps its
+        /// high-water mark of memory.
+        case reuse
+        /// glibc's own defaults: large blocks are mapped on allocation and unmapped on release,
+        /// so the process's resident memory follows the live tensors. Use it when the resident
+        /// memory itself is being measured (`course bench`'s DenseNet step memory).
+        case release
+    }
+
+    private static let policyState = Atomic<Int>(0)   // 0: not chosen yet, 1: reuse, 2: release
+
+    /// The policy in force (set it before the memory-sensitive work; it applies to later allocations).
+    public static var allocationPolicy: AllocationPolicy {
+        get { policyState.load(ordering: .relaxed) == 2 ? .release : .reuse }
+        set {
+            policyState.store(newValue == .release ? 2 : 1, ordering: .relaxed)
+            #if os(Linux)
+            switch newValue {
+            case .reuse:
+                _ = glibcMallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD (malloc.h)
+                _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
+            case .release:
+                _ = glibcMallopt(-3, 128 << 10)  // glibc's defaults
+                _ = glibcMallopt(-1, 128 << 10)
+            }
+            #endif
+        }
+    }
+
+    static func applyDefaultAllocationPolicy() {
+        if policyState.load(ordering: .relaxed) == 0 { allocationPolicy = .reuse }
+    }
+}
+
 /// Contiguous Float32 memory owned by one or more tensors (a reshape shares it).
 ///
 /// Aligned to 64 bytes for the vector kernels. A *meta* storage has a count but no memory:
@@ -52,15 +91,8 @@ public final class TensorStorage: @unchecked Sendable {
     /// The first element. Never dereference it for a meta storage.
     public let base: UnsafeMutablePointer<Float>
 
-    /// glibc hands out large blocks with mmap and returns freed heap tops to the system, so a
-    /// training step that frees and re-allocates the same activations page-faults (and zeroes)
-    /// every page again. Keeping blocks up to 32 MiB on the heap and not trimming it reuses them.
-    private static let allocatorTuned: Void = {
-        #if os(Linux)
-        _ = glibcMallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD (malloc.h)
-        _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
-        #endif
-    }()
+    /// Applies the default allocation policy once, unless a program chose one first.
+    private static let allocatorTuned: Void = { Engine.applyDefaultAllocationPolicy() }()
 
     init(count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
