@@ -5,6 +5,7 @@ public enum Bank {
         convOutputShape, convWeights, convMACs, groupedConvWeights, poolOutputSize,
         lrnValue, stackVersusLargeKernel, inceptionBottleneck, batchNormOutput, labelSmoothingTarget,
         resnetProjection, denseNetChannels, zooParameters, sgdMomentumUpdate, stepSchedule, plateauEpoch,
+        cifarResNetParameters, filterNormalization,
     ]
 
     /// The assignment of the CNN-architectures lecture.
