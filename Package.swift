@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "GraderTests", dependencies: ["Grader", "_TestSupport"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "CNN", "Zoo", "Training"]),
         // Runs the lesson executables (built by `swift build -c release` first) and weaves their handouts.
         .testTarget(name: "LessonTests", dependencies: ["Notebook", "Render", "Weave"]),
     ]

@@ -50,8 +50,8 @@ nb.show("ResNet-20 with 1 input channel", CIFARResNet(depth: 20, inputChannels: 
 //>    56   9  853018      853018      855578   2560
 //>   110  18  1727962     1727962     1730522   2560
 
-//: 选项 A 的捷径没有参数，所以普通网络和 ResNet（A）的参数量完全相同：两者的差别只在于有没有把输入加回去。选项 B 只在两处通道变化的地方多出一个 1x1 卷积和 BN：$16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2560$ 个参数，与深度无关。Fashion-MNIST 是灰度图，输入通道为 1，只有第一层卷积少了 $2 \cdot 9 \cdot 16 = 288$ 个权重。
-//:en Option A's shortcuts have no parameters, so the plain net and ResNet (A) have exactly the same count: they differ only in whether the input is added back. Option B adds a 1x1 convolution and a BN only at the two places where the channels change: $16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2560$ parameters, whatever the depth. Fashion-MNIST is grey, with 1 input channel, which removes only $2 \cdot 9 \cdot 16 = 288$ weights from the first convolution.
+//: 选项 A 的捷径没有参数，所以普通网络和 ResNet（A）的参数量完全相同：两者的差别只在于有没有把输入加回去。选项 B 只在两处通道变化的地方多出一个 1x1 卷积和 BN：$16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2752$ 个参数，与深度无关。Fashion-MNIST 是灰度图，输入通道为 1，只有第一层卷积少了 $2 \cdot 9 \cdot 16 = 288$ 个权重。
+//:en Option A's shortcuts have no parameters, so the plain net and ResNet (A) have exactly the same count: they differ only in whether the input is added back. Option B adds a 1x1 convolution and a BN only at the two places where the channels change: $16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2752$ parameters, whatever the depth. Fashion-MNIST is grey, with 1 input channel, which removes only $2 \cdot 9 \cdot 16 = 288$ weights from the first convolution.
 
 //: ## 数据与训练配置
 //:en ## Data and training set-up
@@ -170,8 +170,8 @@ nb.table(header: ["net", "params", "train error (eval)", "train error (last epoc
 let times = runs.map { "\($0.name) \(String(format: "%.0f", $0.seconds)) s" }.joined(separator: ", ")
 nb.note(zh: "训练用时（随机器负载变化）：\(times)。", en: "Training time (varies with the machine's load): \(times).")
 
-//: 训练误差在 eval 模式下、在训练集的前若干张图上测量（BN 用训练中累计的均值和方差）；“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。
-//:en The training error is measured in eval mode on the first training images (BN uses the running mean and variance gathered in training); the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode).
+//: 表中“train error (eval)”在 eval 模式下、在训练集的前 400 张图上测量（BN 用训练中累计的均值和方差）；“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。图中测试误差在前几个周期很高、训练误差却已经下降，原因是 BN 的滑动平均（动量 0.1）跟不上学习率 0.1 下快速变化的权重：每个周期只有 12 步，eval 模式用的均值和方差已经过时；学习率降低之后，两者就一致了。
+//:en The table's "train error (eval)" is measured in eval mode on the first 400 training images (BN uses the running mean and variance gathered in training); the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode). In the figure, the test error stays high for the first epochs while the training error already falls: BN's running averages (momentum 0.1) cannot keep up with weights that change fast at a learning rate of 0.1, with only 12 steps per epoch, so eval mode normalises with stale statistics; once the rate drops, the two agree.
 let plainShallow = byName["plain-\(shallow)"]!.trainError.last!, plainDeep = byName["plain-\(deep)"]!.trainError.last!
 let resShallow = byName["ResNet-\(shallow)"]!.trainError.last!, resDeep = byName["ResNet-\(deep)"]!.trainError.last!
 let degradation = plainDeep > plainShallow, residualHolds = resDeep <= resShallow
@@ -197,10 +197,10 @@ nb.note(zh: "本次运行的结果：plain-\(deep) 的训练误差为 \(pct(plai
 //:en ## Takeaways
 
 //: - 普通网络加深后训练误差反而升高（退化）；ResNet 加深后不升高。上面的数字来自本次运行。
-//: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2560 个参数。
+//: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
 //:en - Deeper plain nets end with a *higher* training error (degradation); deeper ResNets do not. The numbers above come from this run.
-//:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,560.
+//:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide
 nb.exercise(zh: "一个残差块把 $C$ 通道的输入变成 $2C$ 通道、尺寸减半的输出，捷径用 1x1、步长 2 的投影（选项 B 的做法）：投影有多少权重、多少 MACs？",

@@ -94,6 +94,10 @@ public struct LossGrid: Codable, Sendable {
     public var extent: Double
     public var values: [Double]
 
+    public init(name: String, steps: Int, extent: Double, values: [Double]) {
+        self.name = name; self.steps = steps; self.extent = extent; self.values = values
+    }
+
     /// The coordinates of the grid's points along one axis.
     public var coordinates: [Double] { (0..<steps).map { -extent + 2 * extent * Double($0) / Double(steps - 1) } }
     public var center: Double { values[(steps / 2) * steps + steps / 2] }
