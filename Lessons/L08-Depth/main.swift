@@ -42,13 +42,14 @@ nb.table(header: ["depth", "n", "plain", "ResNet (A)", "ResNet (B)", "B − A"],
          caption: Bilingual(zh: "CIFAR ResNet 的参数量（3 个输入通道）", en: "Parameters of the CIFAR ResNets (3 input channels)"))
 nb.show("ResNet-20 with 1 input channel", CIFARResNet(depth: 20, inputChannels: 1).parameterCount)
 //> Table: CIFAR ResNet 的参数量（3 个输入通道）
-//> depth   n   plain  ResNet (A)  ResNet (B)  B − A
-//> -----  --  ------  ----------  ----------  -----
-//>    20   3  269722      269722      272282   2560
-//>    32   5  464154      464154      466714   2560
-//>    44   7  658586      658586      661146   2560
-//>    56   9  853018      853018      855578   2560
-//>   110  18  1727962     1727962     1730522   2560
+//> depth   n    plain  ResNet (A)  ResNet (B)  B − A
+//> -----  --  -------  ----------  ----------  -----
+//>    20   3   269722      269722      272474   2752
+//>    32   5   464154      464154      466906   2752
+//>    44   7   658586      658586      661338   2752
+//>    56   9   853018      853018      855770   2752
+//>   110  18  1727962     1727962     1730714   2752
+//> ResNet-20 with 1 input channel: 269434
 
 //: 选项 A 的捷径没有参数，所以普通网络和 ResNet（A）的参数量完全相同：两者的差别只在于有没有把输入加回去。选项 B 只在两处通道变化的地方多出一个 1x1 卷积和 BN：$16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2752$ 个参数，与深度无关。Fashion-MNIST 是灰度图，输入通道为 1，只有第一层卷积少了 $2 \cdot 9 \cdot 16 = 288$ 个权重。
 //:en Option A's shortcuts have no parameters, so the plain net and ResNet (A) have exactly the same count: they differ only in whether the input is added back. Option B adds a 1x1 convolution and a BN only at the two places where the channels change: $16 \cdot 32 + 2 \cdot 32 + 32 \cdot 64 + 2 \cdot 64 = 2752$ parameters, whatever the depth. Fashion-MNIST is grey, with 1 input channel, which removes only $2 \cdot 9 \cdot 16 = 288$ weights from the first convolution.
@@ -92,7 +93,14 @@ nb.table(header: ["net", "layers", "first conv", "fc", "fc / first", "min", "max
          rows: profiles.map { p in [p.net, p.norms.count, p.norms.first!, p.norms.last!, ratio(p.net), p.norms.min()!, p.norms.max()!, spread(p.net)]
              as [any CustomStringConvertible] },
          caption: Bilingual(zh: "初始化时权重梯度的范数 ‖∂L/∂W‖（同一批训练图）", en: "Weight-gradient norms ‖∂L/∂W‖ at initialisation (one batch of training images)"))
-//> Table: 初始化时权重梯度的范数（同一批 128 张图）
+//> Table: 初始化时权重梯度的范数 ‖∂L/∂W‖（同一批训练图）
+//> net            layers  first conv      fc  fc / first     min     max  max / min
+//> -------------  ------  ----------  ------  ----------  ------  ------  ---------
+//> plain-8             8      0.2311  0.6017       2.604  0.2311  0.7403      3.204
+//> ResNet-8            8      0.2079   1.260       6.062  0.2079   1.260      6.062
+//> plain-14           14      0.6735  0.6158      0.9144  0.4994   2.012      4.029
+//> ResNet-14          14      0.3758   2.140       5.693  0.3758   2.140      5.693
+//> ResNet-14 (B)      14      0.5587   1.287       2.303  0.4519   1.287      2.848
 nb.figure(LineChart(xLabel: "layer (forward order)", yLabel: "‖∂L/∂W‖ (log scale)", yScale: .log,
                     series: profiles.filter { !$0.net.contains("(B)") }.map { p in
                         .init(p.net, x: p.norms.indices.map { Double($0 + 1) }, y: p.norms,
@@ -167,6 +175,12 @@ nb.table(header: ["net", "params", "train error (eval)", "train error (last epoc
          rows: runs.map { [$0.name, $0.parameters, $0.trainError.last!, lastEpochStepError($0), $0.testError.last!] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "训练结束时的误差", en: "Errors at the end of training"))
 //> Table: 训练结束时的误差
+//> net        params  train error (eval)  train error (last epoch's batches)  test error
+//> ---------  ------  ------------------  ----------------------------------  ----------
+//> plain-8     75002              0.9000                              0.8854      0.9200
+//> ResNet-8    75002              0.8150                              0.8646      0.8550
+//> plain-14   172218              0.9050                              0.8620      0.9100
+//> ResNet-14  172218              0.8950                              0.8464      0.9000
 let times = runs.map { "\($0.name) \(String(format: "%.0f", $0.seconds)) s" }.joined(separator: ", ")
 nb.note(zh: "训练用时（随机器负载变化）：\(times)。", en: "Training time (varies with the machine's load): \(times).")
 
@@ -177,8 +191,8 @@ let resShallow = byName["ResNet-\(shallow)"]!.trainError.last!, resDeep = byName
 let degradation = plainDeep > plainShallow, residualHolds = resDeep <= resShallow
 nb.show("plain-\(deep) train error > plain-\(shallow)", degradation)
 nb.show("ResNet-\(deep) train error <= ResNet-\(shallow)", residualHolds)
-//> plain-14 train error > plain-8: false
-//> ResNet-14 train error <= ResNet-8: true
+//> plain-14 train error > plain-8: true
+//> ResNet-14 train error <= ResNet-8: false
 nb.note(zh: "本次运行的结果：plain-\(deep) 的训练误差为 \(pct(plainDeep))，plain-\(shallow) 为 \(pct(plainShallow))"
             + (degradation ? "——更深的普通网络训练得更差，退化出现了。" : "——这次更深的普通网络没有更差，退化没有出现。")
             + " ResNet-\(deep) 为 \(pct(resDeep))，ResNet-\(shallow) 为 \(pct(resShallow))"

@@ -33,8 +33,8 @@ let w: [Float] = [3, 4, 0, 0, 1, 0, 0, 0]          // two filters: norms 5 and 1
 let d: [Float] = [1, 0, 0, 0, 0, 2, 0, 0]          // two filters: norms 1 and 2
 nb.show("filter-normalised", filterNormalize(d, like: w, filters: 2))
 nb.show("whole-layer normalised", filterNormalize(d, like: w, filters: 1))
-//> filter-normalised: [5.000, 0.0000, 0.0000, 0.0000, 0.0000, 1.000, 0.0000, 0.0000]
-//> whole-layer normalised: [2.280, 0.0000, 0.0000, 0.0000, 0.0000, 4.561, 0.0000, 0.0000]
+//> filter-normalised: [5.000, 0, 0, 0, 0, 1.000, 0, 0]
+//> whole-layer normalised: [2.280, 0, 0, 0, 0, 4.561, 0, 0]
 
 //: 按滤波器归一化后，第一个滤波器长度为 5、第二个为 1，与权重的两个滤波器一致；整层归一化（$\lVert\theta\rVert = \sqrt{26}$，$\lVert d\rVert = \sqrt 5$）只保证总长度相同，小滤波器会被推得太远。
 //:en After filter normalisation the first filter has length 5 and the second length 1, like the weights' filters; whole-layer normalisation ($\lVert\theta\rVert = \sqrt{26}$, $\lVert d\rVert = \sqrt 5$) only matches the total length and pushes the small filter too far.
@@ -85,8 +85,8 @@ nb.show("grid", "\(gridSteps) x \(gridSteps), α, β in [-\(extent), \(extent)]"
 nb.show("1-D points", lineSteps)
 nb.show("images per loss", probeCount)
 //> grid: 5 x 5, α, β in [-1.0, 1.0]
-//> 1-D points: 9
-//> images per loss: 64
+//> 1-D points: 5
+//> images per loss: 32
 struct Landscape: Codable { var grid: LossGrid; var line: [Double]; var lineError: [Double]; var directionNorm: Double; var weightNorm: Double }
 var computed: [String: Landscape] = [:]
 for net in nets {
@@ -111,6 +111,12 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
          rows: nets.map { n in let l = landscapes[n.name]!; return [n.name, l.weightNorm, l.directionNorm, l.grid.center] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "权重与方向的范数（按滤波器归一化后两者相等）", en: "Norms of the weights and the direction (equal after filter normalisation)"))
 //> Table: 权重与方向的范数（按滤波器归一化后两者相等）
+//> net        ‖θ‖ (conv, fc)    ‖δ‖  loss at θ*
+//> ---------  --------------  -----  ----------
+//> plain-8             9.193  9.193       2.290
+//> ResNet-8            9.199  9.199       2.267
+//> plain-14            12.55  12.55       2.311
+//> ResNet-14           12.56  12.56       2.303
 
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
@@ -182,11 +188,17 @@ let rows = nets.map { n -> [any CustomStringConvertible] in
 nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non-convex share"], rows: rows,
          caption: Bilingual(zh: "损失曲面的平滑程度", en: "How smooth the landscapes are"))
 //> Table: 损失曲面的平滑程度
+//> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
+//> ---------  ----------  ---------------  -------------  ----------------
+//> plain-8         2.290       -0.0004281     -9.394e-05            0.8889
+//> ResNet-8        2.267         0.005702        0.02900            0.7778
+//> plain-14        2.311        0.0001941      0.0008384            0.4444
+//> ResNet-14       2.303         0.006370        0.02542            0.5556
 let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
 let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
 let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
 nb.show("plain-\(deep) rises more than ResNet-\(deep) at r = 0.5", smoother)
-//> plain-14 rises more than ResNet-14 at r = 0.5: true
+//> plain-14 rises more than ResNet-14 at r = 0.5: false
 nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了 \(fmt(pd.rise(atRadius: 0.5)))，ResNet-\(deep) 上升了 \(fmt(rd.rise(atRadius: 0.5)))（比值 \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))）；在距离 1 处分别为 \(fmt(pd.rise(atRadius: 1))) 和 \(fmt(rd.rise(atRadius: 1)))。非凸比例：plain-\(deep) \(fmt(pd.nonConvexShare))，ResNet-\(deep) \(fmt(rd.nonConvexShare))。浅的一对（plain-\(shallow)、ResNet-\(shallow)）在距离 0.5 处的上升为 \(fmt(ps.rise(atRadius: 0.5))) 和 \(fmt(rs.rise(atRadius: 0.5)))。"
             + (smoother ? "深的普通网络的曲面明显更陡。" : "这次深的普通网络的曲面并不比 ResNet 陡。"),
         en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
