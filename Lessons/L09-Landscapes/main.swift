@@ -79,7 +79,7 @@ nb.show("nets", nets.map(\.name))
 
 //: 损失在固定的一批训练图上计算（eval 模式，BN 用训练时累计的均值和方差），$\alpha, \beta \in [-1, 1]$。每个网络用自己的两个滤波器归一化方向（随机种子相同）。每个格点要对这批图做一次前向传播，所以网格是本课最花时间的部分；结果进实验缓存。默认模式用较粗的网格，`--paper` 模式用更细的网格和更多图片。
 //:en The loss is computed on a fixed set of training images (eval mode: BN uses the running mean and variance from training), with $\alpha, \beta \in [-1, 1]$. Each net gets its own two filter-normalised directions (same random seeds). Every grid point costs one forward pass over these images, so the grids are the expensive part of this lesson; the results go into the experiment cache. The default mode uses a coarse grid, `--paper` a finer one and more images.
-let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (31, 61, 2_000) : (9, 17, 200)
+let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (31, 61, 2_000) : (9, 17, 128)
 let extent = 1.0
 nb.show("grid", "\(gridSteps) x \(gridSteps), α, β in [-\(extent), \(extent)]")
 nb.show("1-D points", lineSteps)
@@ -121,9 +121,9 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
 
-//: 等高线画的是 $\log_{10} L$，两张图用同样的等高线值，可以直接比较：线越密，损失变化越快。
-//:en The contours show $\log_{10} L$ with the same levels in both plots, so they compare directly: the denser the lines, the faster the loss changes.
-let logLevels = [-1.0, -0.5, 0, 0.5, 1, 1.5, 2].filter { _ in true }
+//: 等高线画的是 $\log_{10} L$，每 0.25 一条（损失每乘以约 1.78 一条），两张图用同样的等高线值，可以直接比较：线越密，损失变化越快。底色只是示意，每张图各自归一化。
+//:en The contours show $\log_{10} L$, one line every 0.25 (every factor of about 1.78 in the loss), with the same levels in both plots, so they compare directly: the denser the lines, the faster the loss changes. The background shading is only a guide, scaled per plot.
+let logLevels = Array(stride(from: -1.0, through: 2.0, by: 0.25))   // loss 0.1, 0.18, 0.32, 0.56, 1, 1.8, …
 func contour(_ name: String) -> ContourPlot {
     let g = landscapes[name]!.grid
     return ContourPlot(title: name, xLabel: "α", yLabel: "β",
@@ -138,9 +138,9 @@ nb.figure(SideBySide(panels: [contour("plain-\(shallow)"), contour("ResNet-\(sha
 //> Figure: fig-09-contour-deep.pdf — plain-14 与 ResNet-14 的损失等高线（log10 损失，等高线值相同）
 //> Figure: fig-09-contour-shallow.pdf — plain-8 与 ResNet-8 的损失等高线
 
-//: 曲面图画的是损失本身，截断在同一个上限（四个网络中心损失最大值的若干倍），两个曲面的高度用同一个刻度。
-//:en The surfaces show the loss itself, cut at one common ceiling (a multiple of the largest centre loss of the four nets), so both surfaces share one height scale.
-let ceiling = max(5.0, 10 * (nets.map { landscapes[$0.name]!.grid.center }.max() ?? 1))
+//: 曲面图画的是损失本身，截断在同一个上限（四个网络中心损失最大值的 4 倍，至少为 5），两个曲面的高度用同一个刻度。
+//:en The surfaces show the loss itself, cut at one common ceiling (4 times the largest centre loss of the four nets, at least 5), so both surfaces share one height scale.
+let ceiling = max(5.0, 4 * (nets.map { landscapes[$0.name]!.grid.center }.max() ?? 1))
 func surface(_ name: String) -> SurfacePlot {
     let g = landscapes[name]!.grid
     return SurfacePlot(title: name, grid: Grid(rows: g.steps, columns: g.steps, values: g.values.map { min($0, ceiling) }),
