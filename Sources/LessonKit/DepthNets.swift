@@ -105,13 +105,19 @@ public struct DepthNet: Codable, Hashable, Sendable {
 }
 
 /// The paper's CIFAR recipe (He et al. 2016, Section 4.2): SGD, momentum 0.9, weight decay 1e-4,
-/// batch 128, learning rate 0.1 divided by 10 at 50% and 75% of training (the paper: at 32k and
-/// 48k of 64k iterations). Epoch milestones are rounded down, at least 1.
-public func depthRecipe(epochs: Int, batchSize: Int = 128, learningRate: Float = 0.1) -> Recipe {
-    let milestones = epochs >= 4 ? [max(1, epochs / 2), max(1, epochs * 3 / 4)] : []
+/// batch 128, learning rate 0.1 divided by 10 at each of `milestones` (epochs from 0; the paper:
+/// at 32k and 48k of 64k iterations). `warmupEpochs` > 0 first trains at 0.01 (the paper's warm-up
+/// for ResNet-110, "0.1 is slightly too large to start converging"); a short run needs it for the
+/// 56-layer nets too, whose first steps at 0.1 otherwise throw them far off.
+public func depthRecipe(epochs: Int, warmupEpochs: Int = 0, milestones: [Int] = [], batchSize: Int = 128,
+                        learningRate: Float = 0.1) -> Recipe {
+    precondition(warmupEpochs >= 0 && milestones.allSatisfy { $0 > warmupEpochs },
+                 "depthRecipe: milestones \(milestones) must come after the \(warmupEpochs) warm-up epochs")
+    let main = LRSchedule.multiStep(milestones: milestones.map { $0 - warmupEpochs }, gamma: 0.1, base: learningRate)
+    let schedule = warmupEpochs > 0 ? LRSchedule.warmup(.constant(factor: 0.1), epochs: warmupEpochs, then: main) : main
     var recipe = Recipe(epochs: epochs, batchSize: batchSize,
                         optimizer: { SGD(model: $0, learningRate: learningRate, momentum: 0.9, weightDecay: 1e-4) },
-                        scheduler: milestones.isEmpty ? nil : { ScheduledLR($0, .multiStep(milestones: milestones, gamma: 0.1, base: learningRate)) })
+                        scheduler: { ScheduledLR($0, schedule) })
     recipe.evaluationBatchSize = 250
     return recipe
 }
@@ -172,13 +178,21 @@ public struct DepthBudget: Codable, Hashable, Sendable {
     /// Training images the per-epoch training error is measured on (eval mode).
     public var evalCount: Int
     public var epochs: Int
+    /// Epochs at 0.01 before the rate of 0.1.
+    public var warmupEpochs: Int
+    /// Epochs (from 0) at which the rate is divided by 10.
+    public var milestones: [Int]
 
     /// Quick (tests): 8 and 14 layers, 384 images, 1 epoch. Full (the handout): 20 and 56 layers,
-    /// 1,536 images (12 batches), 8 epochs. Paper: 20/32/44/56 layers, 20,000 images, 24 epochs.
+    /// 1,536 images (12 batches), 8 epochs: 1 of warm-up, ÷10 at epochs 6 and 7. Paper: 20/32/44/56
+    /// layers, 20,000 images, 24 epochs: 1 of warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%).
     public static func forMode(quick: Bool, paper: Bool) -> DepthBudget {
-        if quick { return DepthBudget(depths: [8, 14], trainCount: 384, testCount: 200, evalCount: 200, epochs: 1) }
-        if paper { return DepthBudget(depths: [20, 32, 44, 56], trainCount: 20_000, testCount: 5_000, evalCount: 5_000, epochs: 24) }
-        return DepthBudget(depths: [20, 56], trainCount: 1_536, testCount: 400, evalCount: 400, epochs: 8)
+        if quick { return DepthBudget(depths: [8, 14], trainCount: 384, testCount: 200, evalCount: 200, epochs: 1, warmupEpochs: 0, milestones: []) }
+        if paper {
+            return DepthBudget(depths: [20, 32, 44, 56], trainCount: 20_000, testCount: 5_000, evalCount: 5_000, epochs: 24,
+                               warmupEpochs: 1, milestones: [12, 18])
+        }
+        return DepthBudget(depths: [20, 56], trainCount: 1_536, testCount: 400, evalCount: 400, epochs: 8, warmupEpochs: 1, milestones: [6, 7])
     }
 
     public var shallow: Int { depths.first! }
@@ -186,7 +200,7 @@ public struct DepthBudget: Codable, Hashable, Sendable {
 
     /// The paper's recipe for this budget, with the training-error measurement limited to `evalCount`.
     public var recipe: Recipe {
-        var r = depthRecipe(epochs: epochs)
+        var r = depthRecipe(epochs: epochs, warmupEpochs: warmupEpochs, milestones: milestones)
         r.trainEvaluationCount = evalCount
         return r
     }
