@@ -121,9 +121,9 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
 
-//: 等高线画的是 $\log_{10} L$，每 0.25 一条（损失每乘以约 1.78 一条），两张图用同样的等高线值，可以直接比较：线越密，损失变化越快。底色只是示意，每张图各自归一化。
-//:en The contours show $\log_{10} L$, one line every 0.25 (every factor of about 1.78 in the loss), with the same levels in both plots, so they compare directly: the denser the lines, the faster the loss changes. The background shading is only a guide, scaled per plot.
-let logLevels = Array(stride(from: -1.0, through: 2.0, by: 0.25))   // loss 0.1, 0.18, 0.32, 0.56, 1, 1.8, …
+//: 等高线画的是 $\log_{10} L$，在 $-1$ 到 1 之间每 0.25 一条（损失每乘以约 1.78 一条），再往上是 1.5、2、3、4、5，两张图用同样的等高线值，可以直接比较：线越密，损失变化越快。底色只是示意，每张图各自归一化。
+//:en The contours show $\log_{10} L$, one line every 0.25 from $-1$ to 1 (every factor of about 1.78 in the loss), then 1.5, 2, 3, 4 and 5, with the same levels in both plots, so they compare directly: the denser the lines, the faster the loss changes. The background shading is only a guide, scaled per plot.
+let logLevels = Array(stride(from: -1.0, through: 1.0, by: 0.25)) + [1.5, 2, 3, 4, 5]   // loss 0.1, 0.18, …, 10, 32, …, 10⁵
 func contour(_ name: String) -> ContourPlot {
     let g = landscapes[name]!.grid
     return ContourPlot(title: name, xLabel: "α", yLabel: "β",
@@ -178,9 +178,9 @@ nb.figure(LineChart(xLabel: "α", yLabel: "training loss (log scale)", yScale: .
 //:en Whether a picture looks smooth is subjective, so two numbers measure it:
 
 //: - **固定距离处的损失上升**：网格上到中心距离约为 $r$ 的点的平均损失减去中心的损失，$r = 0.5$ 和 $r = 1$。方向已按滤波器归一化，距离 1 相当于每个滤波器都移动了与它自身一样长的一步，不同网络之间可以比较。
-//: - **非凸比例**：在每个内部格点上用有限差分算出这个二维切片的 Hessian $\begin{pmatrix} L_{\alpha\alpha} & L_{\alpha\beta} \\ L_{\alpha\beta} & L_{\beta\beta} \end{pmatrix}$，统计最小特征值为负（曲面在某个方向上向下弯）的格点所占比例。凸的碗处处为 0。Li 等画的是完整 Hessian 的 $|\lambda_{min}/\lambda_{max}|$，这里问的是同一个问题，只是限于图中的这个二维切片。
+//: - **非凸比例**：在每个内部格点上用有限差分算出这个二维切片的 2x2 Hessian（元素为 $L_{\alpha\alpha}$、$L_{\alpha\beta}$、$L_{\beta\beta}$），统计最小特征值为负（曲面在某个方向上向下弯）的格点所占比例。凸的碗处处为 0。Li 等画的是完整 Hessian 的 $|\lambda_{min}/\lambda_{max}|$，这里问的是同一个问题，只是限于图中的这个二维切片。
 //:en - **Rise at a fixed distance**: the mean loss of the grid points at distance about $r$ from the centre minus the loss at the centre, for $r = 0.5$ and $r = 1$. The directions are filter-normalised, so distance 1 moves every filter by a step as long as the filter itself, which makes nets comparable.
-//:en - **Non-convex share**: at every interior grid point, the Hessian of this two-dimensional slice $\begin{pmatrix} L_{\alpha\alpha} & L_{\alpha\beta} \\ L_{\alpha\beta} & L_{\beta\beta} \end{pmatrix}$ from finite differences; the share of points where its smaller eigenvalue is negative (the surface bends down in some direction). A convex bowl scores 0 everywhere. Li et al. map $|\lambda_{min}/\lambda_{max}|$ of the full Hessian; this asks the same question of the two-dimensional slice the plots show.
+//:en - **Non-convex share**: at every interior grid point, the 2x2 Hessian of this two-dimensional slice (entries $L_{\alpha\alpha}$, $L_{\alpha\beta}$, $L_{\beta\beta}$) from finite differences; the share of points where its smaller eigenvalue is negative (the surface bends down in some direction). A convex bowl scores 0 everywhere. Li et al. map $|\lambda_{min}/\lambda_{max}|$ of the full Hessian; this asks the same question of the two-dimensional slice the plots show.
 let rows = nets.map { n -> [any CustomStringConvertible] in
     let g = landscapes[n.name]!.grid
     return [n.name, g.center, g.rise(atRadius: 0.5), g.rise(atRadius: 1), g.nonConvexShare]
