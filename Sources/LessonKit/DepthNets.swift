@@ -106,15 +106,15 @@ public struct DepthNet: Codable, Hashable, Sendable {
 
 /// The paper's CIFAR recipe (He et al. 2016, Section 4.2): SGD, momentum 0.9, weight decay 1e-4,
 /// batch 128, learning rate 0.1 divided by 10 at each of `milestones` (epochs from 0; the paper:
-/// at 32k and 48k of 64k iterations). `warmupEpochs` > 0 first trains at 0.01 (the paper's warm-up
-/// for ResNet-110, "0.1 is slightly too large to start converging"); a short run needs it for the
-/// 56-layer nets too, whose first steps at 0.1 otherwise throw them far off.
+/// at 32k and 48k of 64k iterations). `warmupEpochs` > 0 first raises the rate linearly from 0.01
+/// (the paper warms ResNet-110 up at 0.01: "0.1 is slightly too large to start converging"); a
+/// short run needs it for the 56-layer nets too, whose first steps at 0.1 otherwise throw them off.
 public func depthRecipe(epochs: Int, warmupEpochs: Int = 0, milestones: [Int] = [], batchSize: Int = 128,
                         learningRate: Float = 0.1) -> Recipe {
     precondition(warmupEpochs >= 0 && milestones.allSatisfy { $0 > warmupEpochs },
                  "depthRecipe: milestones \(milestones) must come after the \(warmupEpochs) warm-up epochs")
     let main = LRSchedule.multiStep(milestones: milestones.map { $0 - warmupEpochs }, gamma: 0.1, base: learningRate)
-    let schedule = warmupEpochs > 0 ? LRSchedule.warmup(.constant(factor: 0.1), epochs: warmupEpochs, then: main) : main
+    let schedule = warmupEpochs > 0 ? LRSchedule.warmup(.linear(startFactor: 0.1), epochs: warmupEpochs, then: main) : main
     var recipe = Recipe(epochs: epochs, batchSize: batchSize,
                         optimizer: { SGD(model: $0, learningRate: learningRate, momentum: 0.9, weightDecay: 1e-4) },
                         scheduler: { ScheduledLR($0, schedule) })
@@ -184,7 +184,7 @@ public struct DepthBudget: Codable, Hashable, Sendable {
     public var milestones: [Int]
 
     /// Quick (tests): 8 and 14 layers, 384 images, 1 epoch. Full (the handout): 20 and 56 layers,
-    /// 1,536 images (12 batches), 8 epochs: 1 of warm-up, ÷10 at epochs 6 and 7. Paper: 20/32/44/56
+    /// 1,536 images (12 batches), 8 epochs: 3 of warm-up (0.01, 0.04, 0.07), ÷10 at epochs 6 and 7. Paper: 20/32/44/56
     /// layers, 20,000 images, 24 epochs: 1 of warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%).
     public static func forMode(quick: Bool, paper: Bool) -> DepthBudget {
         if quick { return DepthBudget(depths: [8, 14], trainCount: 384, testCount: 200, evalCount: 200, epochs: 1, warmupEpochs: 0, milestones: []) }
@@ -192,7 +192,7 @@ public struct DepthBudget: Codable, Hashable, Sendable {
             return DepthBudget(depths: [20, 32, 44, 56], trainCount: 20_000, testCount: 5_000, evalCount: 5_000, epochs: 24,
                                warmupEpochs: 1, milestones: [12, 18])
         }
-        return DepthBudget(depths: [20, 56], trainCount: 1_536, testCount: 400, evalCount: 400, epochs: 8, warmupEpochs: 1, milestones: [6, 7])
+        return DepthBudget(depths: [20, 56], trainCount: 1_536, testCount: 400, evalCount: 400, epochs: 8, warmupEpochs: 3, milestones: [6, 7])
     }
 
     public var shallow: Int { depths.first! }

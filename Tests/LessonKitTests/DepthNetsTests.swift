@@ -39,13 +39,13 @@ struct DepthNetsTests {
     }
 
     @Test func recipeFollowsThePaper() throws {
-        // Full mode: one epoch at 0.01, then 0.1, divided by 10 at epochs 6 and 7.
+        // Full mode: linear warm-up 0.01, 0.04, 0.07, then 0.1, divided by 10 at epochs 6 and 7.
         let model = DepthNet.resnet(8).make(channels: 1, seed: 1)
         let recipe = DepthBudget.forMode(quick: false, paper: false).recipe
         let opt = recipe.makeOptimizer(model)
         let scheduler = try #require(recipe.makeScheduler?(opt))
         var rates: [Float] = []
         for _ in 0..<8 { rates.append(opt.groups[0].learningRate); scheduler.step(metric: nil) }
-        #expect(zip(rates, [0.01, 0.1, 0.1, 0.1, 0.1, 0.1, 0.01, 0.001] as [Float]).allSatisfy { abs($0 - $1) < 1e-7 }, "\(rates)")
+        #expect(zip(rates, [0.01, 0.04, 0.07, 0.1, 0.1, 0.1, 0.01, 0.001] as [Float]).allSatisfy { abs($0 - $1) < 1e-7 }, "\(rates)")
     }
 }
