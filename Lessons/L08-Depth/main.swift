@@ -204,16 +204,16 @@ nb.note(zh: "本次运行的结果：plain-\(deep) 的训练误差为 \(pct(plai
             + (residualHolds ? ": with shortcuts the deeper net is no worse than the shallow one." : ": this time ResNet-\(deep) ends higher than ResNet-\(shallow).")
             + " Test errors: plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!)), plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!)), ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!)), ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!)).")
 
-//: 左图是论文图 1 和图 6 左的类比：普通网络越深，训练误差（细线）越高，而且从头到尾都更高——这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图中 ResNet 的深网络没有这个问题。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后顺序就是论文要说明的现象。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
-//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), from start to end, which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). On the right, the deep ResNet does not have this problem. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+//: 左图是论文图 1 和图 6 左的类比：普通网络越深，训练误差（细线）越高，而且从头到尾都更高——这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图中，加了捷径的 56 层网络训练得几乎和 20 层一样好：56 层与 20 层的差距从普通网络的几十个百分点缩小到几个百分点（见上面的注记）。在这么小的预算下（约 100 步），ResNet-56 的训练误差可能仍略高于 ResNet-20——注记如实报告本次的先后顺序；论文用 64k 步训练，ResNet-56 最终低于 ResNet-20，`--paper` 模式更接近那个设置。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后顺序就是论文要说明的现象。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
+//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), from start to end, which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). On the right, with shortcuts the 56-layer net trains almost as well as the 20-layer one: the gap between 56 and 20 layers shrinks from tens of percentage points for the plain nets to a few (see the note above). With so small a budget (about 100 steps) ResNet-56 may still end slightly above ResNet-20 in training error, and the note reports this run's order as it is; the paper trains for 64k steps, where ResNet-56 ends below ResNet-20, and `--paper` mode is closer to that set-up. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
 
 //: ## 小结
 //:en ## Takeaways
 
-//: - 普通网络加深后训练误差反而升高（退化）；ResNet 加深后不升高。上面的数字来自本次运行。
+//: - 普通网络加深后训练误差反而大幅升高（退化）；加了捷径后，深网络训练得几乎和浅的一样好。上面的数字来自本次运行。
 //: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
-//:en - Deeper plain nets end with a *higher* training error (degradation); deeper ResNets do not. The numbers above come from this run.
+//:en - Deeper plain nets end with a much *higher* training error (degradation); with shortcuts the deep net trains almost as well as the shallow one. The numbers above come from this run.
 //:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide
