@@ -204,16 +204,16 @@ nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了
         en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
             + (smoother ? " The deep plain net's landscape is clearly steeper." : " This time the deep plain net's landscape is not steeper than the ResNet's."))
 
-//: 和 Li 等的图一样：深的普通网络离开极小点后损失迅速上升，等高线挤在中心附近；ResNet 的损失在同样的距离上升得少得多，等高线是一圈圈近似同心的环，像一个碗。浅的一对差别小得多——跳跃连接的作用随深度变大。我们的网络训练得远不如论文充分、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
-//:en As in Li et al.'s figures, the deep plain net's loss climbs quickly away from the minimum and its contours crowd around the centre; the ResNet's loss rises far less over the same distance, and its contours are roughly concentric rings, like a bowl. The shallow pair differs much less: skip connections matter more the deeper the net. Our nets are trained far less than the paper's and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
+//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的等高线挤在中心附近、曲面杂乱，ResNet-56 的曲面像一个凸的碗。在我们的短训练里要看三样：离极小点较远处（$r = 1$）的上升、较近处（$r = 0.5$）的上升，以及非凸比例。更平滑的曲面表现为 $r = 1$ 处上升更小、非凸比例更小；在极小点附近（$r = 0.5$），两者可能相近，先后也可能相反——普通网络停在高得多的损失上，权重也大得多（见范数表），局部的弯曲并不代表整个曲面。浅的一对差别小得多：跳跃连接的作用随深度变大。我们的网络只训练了约 100 步、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
+//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's contours crowd around the centre and its surface is chaotic, while ResNet-56's looks like a convex bowl. In our short runs, look at three things: the rise far from the minimum ($r = 1$), the rise near it ($r = 0.5$), and the non-convex share. A smoother landscape shows as a smaller rise at $r = 1$ and a smaller non-convex share; near the minimum ($r = 0.5$) the two nets can be close, in either order: the plain net sits at a much higher loss with much larger weights (see the table of norms), and the local bend does not describe the whole surface. The shallow pair differs much less: skip connections matter more the deeper the net. Our nets trained for only about 100 steps and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
 
 //: ## 小结
 //:en ## Takeaways
 
 //: - 滤波器归一化：$d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$，BN 参数与偏置不动；这样不同网络的图可以比较。
-//: - 深的普通网络的损失曲面陡而不规则，ResNet 的平滑、近似凸；差别随深度增大。本次测得的数字见上。
+//: - 深的普通网络的损失曲面离极小点稍远就陡然升高、非凸的部分多；ResNet 的更平滑、更接近凸；差别随深度增大。本次测得的数字见上。
 //:en - Filter normalisation: $d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$, with BN parameters and biases left alone, so plots of different nets compare.
-//:en - A deep plain net's loss surface is steep and irregular, a ResNet's smooth and nearly convex; the difference grows with depth. The numbers measured in this run are above.
+//:en - A deep plain net's loss climbs steeply a little away from the minimum and much of its surface is non-convex; a ResNet's is smoother and closer to convex; the difference grows with depth. The numbers measured in this run are above.
 //- hide
 nb.exercise(zh: "给定一个卷积层的权重和一个随机方向，按滤波器归一化这个方向。",
             en: "Given a conv layer's weights and a random direction, normalise the direction filter by filter.",
