@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["CNN"]),
         .target(name: "Inference", dependencies: ["CNN", "Datasets", "Checkpoint", "Zoo"], exclude: ["README.md"], swiftSettings: fastMath),
         // What the lessons' experiments share: whole-tensor training runs and their records.
-        .target(name: "LessonKit", dependencies: ["CNN", "Datasets", "Training"], swiftSettings: fastMath),
+        .target(name: "LessonKit", dependencies: ["CNN", "Datasets", "Training", "Zoo", "Checkpoint"], swiftSettings: fastMath),
 
         // MARK: - Course machinery
         .target(name: "Render", dependencies: ["CCairoPango"], exclude: ["README.md"]),
@@ -43,7 +43,7 @@ let package = Package(
         // Notebook -> Render adapter: weaves a lesson's source and transcript into handouts.
         .target(name: "Weave", dependencies: ["Notebook", "Render"], exclude: ["README.md"]),
         .target(name: "Grader", dependencies: [
-            "CNN", "Zoo", "Analysis", "Training", "Render",
+            "CNN", "Zoo", "Analysis", "Training", "Render", "LessonKit",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "course", dependencies: [
@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "GraderTests", dependencies: ["Grader", "_TestSupport"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "CNN", "Zoo", "Training"]),
         // Runs the lesson executables (built by `swift build -c release` first) and weaves their handouts.
         .testTarget(name: "LessonTests", dependencies: ["Notebook", "Render", "Weave"]),
     ]
@@ -79,7 +80,7 @@ let package = Package(
 // One executable target per folder under Lessons/, named in kebab case (`l01-lrn`).
 let lessons: [String] = [
     "L01-LRN", "L02-LeNet-AlexNet", "L03-VGG", "L04-GoogLeNet", "L05-Summary", "L06-Inference",
-    "L07-Recipes", "L10-DenseNet-Memory",
+    "L07-Recipes", "L08-Depth", "L09-Landscapes", "L10-DenseNet-Memory",
 ]
 let lessonDependencies: [Target.Dependency] = [
     "CNN", "Datasets", "Training", "Zoo", "Analysis", "Render", "Notebook", "Weave", "Checkpoint", "Inference", "LessonKit",

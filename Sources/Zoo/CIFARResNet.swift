@@ -59,7 +59,8 @@ public final class CIFARBlock: Module {
 
 /// ResNet-(6n+2) for 32x32 images, or its plain twin.
 ///
-/// - Shape: [N, 3, 32, 32] → [N, classes]
+/// - Shape: [N, inputChannels, 32, 32] → [N, classes] (3 channels for CIFAR; 1 for grey images
+///   such as Fashion-MNIST padded to 32x32, which changes only conv1's weight count)
 ///
 ///     CIFARResNet(depth: 20).parameterCount   // 269722
 public final class CIFARResNet: Module {
@@ -67,11 +68,12 @@ public final class CIFARResNet: Module {
     public let layers: [Sequential]
     public let avgpool: AdaptiveAvgPool2D, fc: Linear
 
-    /// `depth` = 6n + 2 (20, 32, 44, 56, 110, …).
-    public init(depth: Int, shortcut: CIFARShortcut = .optionA, classes: Int = 10) {
+    /// `depth` = 6n + 2 (20, 32, 44, 56, 110, …); `inputChannels` = image channels (3 for RGB).
+    public init(depth: Int, shortcut: CIFARShortcut = .optionA, classes: Int = 10, inputChannels: Int = 3) {
         precondition(depth >= 8 && (depth - 2) % 6 == 0, "CIFARResNet: depth must be 6n + 2 with n ≥ 1, got \(depth)")
+        precondition(inputChannels >= 1, "CIFARResNet: inputChannels must be >= 1, got \(inputChannels)")
         let n = (depth - 2) / 6
-        conv1 = Conv2D(inputChannels: 3, outputChannels: 16, kernelSize: 3, padding: 1, bias: false)
+        conv1 = Conv2D(inputChannels: inputChannels, outputChannels: 16, kernelSize: 3, padding: 1, bias: false)
         bn1 = BatchNorm2D(16)
         var channels = 16
         var stages: [Sequential] = []

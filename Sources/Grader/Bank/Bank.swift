@@ -5,6 +5,7 @@ public enum Bank {
         convOutputShape, convWeights, convMACs, groupedConvWeights, poolOutputSize,
         lrnValue, stackVersusLargeKernel, inceptionBottleneck, batchNormOutput, labelSmoothingTarget,
         resnetProjection, denseNetChannels, denseNetMemory, zooParameters, sgdMomentumUpdate, stepSchedule, plateauEpoch, adamStep,
+        cifarResNetParameters, filterNormalization,
     ]
 
     /// The assignment of the CNN-architectures lecture.

@@ -10,12 +10,23 @@ public struct SurfacePlot: Graphic {
     public var elevation: Double
     public var colormap: Colormap
     public var zLabel: String?
+    /// The z values mapped to the bottom and top of the box (values outside are clamped); nil fits
+    /// the data. A fixed range lets two surfaces be compared by height.
+    public var zRange: ClosedRange<Double>?
     public var preferredSize: Size
 
     public init(title: String? = nil, grid: Grid, azimuth: Double = -50, elevation: Double = 32,
-                colormap: Colormap = .viridis, zLabel: String? = nil, size: Size = Size(340, 280)) {
+                colormap: Colormap = .viridis, zLabel: String? = nil, zRange: ClosedRange<Double>? = nil,
+                size: Size = Size(340, 280)) {
         self.title = title; self.grid = grid; self.azimuth = azimuth; self.elevation = elevation
-        self.colormap = colormap; self.zLabel = zLabel; self.preferredSize = size
+        self.colormap = colormap; self.zLabel = zLabel; self.zRange = zRange; self.preferredSize = size
+    }
+
+    /// The z range drawn: `zRange`, or the finite range of the data.
+    public var drawnZRange: (lo: Double, hi: Double) {
+        if let zRange { return (zRange.lowerBound, zRange.upperBound) }
+        let (lo, hi) = grid.finiteRange
+        return (lo, hi)
     }
 
     public func draw(in rect: Rect, on b: any RenderBackend, theme: Theme) {
@@ -31,14 +42,14 @@ public struct SurfacePlot: Graphic {
             r = r.inset(bottom: n.height + 2)
         }
         guard grid.rows > 1, grid.columns > 1 else { return }
-        let (lo, hi) = grid.finiteRange
+        let (lo, hi) = drawnZRange
         let span = max(hi - lo, 1e-12)
         let az = azimuth * .pi / 180, el = elevation * .pi / 180
         // World: x, y in -1...1, z in 0...0.9. Camera: screen up = z·cos(el) + y'·sin(el); depth = y'·cos(el) − z·sin(el).
         func world(_ rr: Int, _ c: Int) -> (Double, Double, Double)? {
             let z = grid[rr, c]
             guard z.isFinite else { return nil }
-            return (2 * Double(c) / Double(grid.columns - 1) - 1, 2 * Double(rr) / Double(grid.rows - 1) - 1, 0.9 * (z - lo) / span)
+            return (2 * Double(c) / Double(grid.columns - 1) - 1, 2 * Double(rr) / Double(grid.rows - 1) - 1, 0.9 * (min(max(z, lo), hi) - lo) / span)
         }
         func project(_ p: (Double, Double, Double)) -> (x: Double, up: Double, depth: Double) {
             let x1 = p.0 * cos(az) - p.1 * sin(az), y1 = p.0 * sin(az) + p.1 * cos(az)

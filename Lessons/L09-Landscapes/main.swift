@@ -1,0 +1,221 @@
+//: # L09 · 损失曲面
+//:en # L09 · Loss landscapes
+
+//: 讲义说跳跃连接让损失曲面更平滑，所以深的 ResNet 好训练。这句话来自 Li 等（2018）的图：他们把训练好的网络的权重 $\theta^*$ 沿两个随机方向移动，画出 $L(\theta^* + \alpha\delta + \beta\eta)$。56 层的普通网络的曲面崎岖、布满局部极小，ResNet-56 的曲面近似一个凸的碗。本课用同样的方法，看第 8 课训练好的四个网络：普通网络与 ResNet，20 层与 56 层。
+//:en The lecture says skip connections make the loss surface smoother, which is why deep ResNets train well. The claim comes from the figures of Li et al. (2018): they move the trained weights $\theta^*$ along two random directions and draw $L(\theta^* + \alpha\delta + \beta\eta)$. The surface of a 56-layer plain net is rugged and full of local minima; that of ResNet-56 is close to a convex bowl. This lesson applies the same method to the four nets trained in lesson 8: plain and ResNet, 20 and 56 layers.
+
+//- hide
+import CNN
+import Datasets
+import Foundation
+import LessonKit
+import Notebook
+import Render
+import Training
+import Weave
+import Zoo
+
+let nb = Notebook("l09-landscapes")
+Random.seed(nb.seed)
+func fmt(_ x: Double) -> String { String(format: "%.3g", x) }
+
+//: ## 滤波器归一化的随机方向
+//:en ## Filter-normalised random directions
+
+//: 随机方向 $d$ 从标准正态分布中取，形状与权重相同。直接用它有一个问题：带 BN 的网络对权重的尺度不敏感（把一层的权重乘以 10，BN 之后输出不变），同样长度的一步，对权重小的层是大扰动，对权重大的层几乎没有影响，不同网络的图也没法比。Li 等的做法是按滤波器归一化：卷积层权重 $[O, I, k, k]$ 有 $O$ 个滤波器，把 $d$ 的第 $i$ 个滤波器缩放到 $\theta$ 的第 $i$ 个滤波器的范数：
+//:en A random direction $d$ is drawn from a standard normal distribution with the shape of the weights. Used as it is, it has a problem: a net with BN does not care about the scale of its weights (multiply one layer's weights by 10 and BN's output stays the same), so a step of one length is a large perturbation for a layer with small weights and almost nothing for one with large weights, and plots of different nets cannot be compared. Li et al. normalise per filter: a conv weight $[O, I, k, k]$ has $O$ filters, and the $i$-th filter of $d$ is rescaled to the norm of the $i$-th filter of $\theta$:
+
+//: $$d_i \leftarrow \frac{d_i}{\lVert d_i \rVert} \lVert \theta_i \rVert$$
+
+//: 全连接层的每一行当作一个滤波器。和论文一样，BN 的参数和偏置不扰动（方向在那里为 0）。`filterNormalize` 做一层的缩放，`WeightDirection.filterNormalized` 对整个网络做：
+//:en Each row of a fully connected layer counts as a filter. As in the paper, BN parameters and biases are not perturbed (the direction is 0 there). `filterNormalize` rescales one layer, `WeightDirection.filterNormalized` a whole net:
+let w: [Float] = [3, 4, 0, 0, 1, 0, 0, 0]          // two filters: norms 5 and 1
+let d: [Float] = [1, 0, 0, 0, 0, 2, 0, 0]          // two filters: norms 1 and 2
+nb.show("filter-normalised", filterNormalize(d, like: w, filters: 2))
+nb.show("whole-layer normalised", filterNormalize(d, like: w, filters: 1))
+//> filter-normalised: [5.000, 0, 0, 0, 0, 1.000, 0, 0]
+//> whole-layer normalised: [2.280, 0, 0, 0, 0, 4.561, 0, 0]
+
+//: 按滤波器归一化后，第一个滤波器长度为 5、第二个为 1，与权重的两个滤波器一致；整层归一化（$\lVert\theta\rVert = \sqrt{26}$，$\lVert d\rVert = \sqrt 5$）只保证总长度相同，小滤波器会被推得太远。
+//:en After filter normalisation the first filter has length 5 and the second length 1, like the weights' filters; whole-layer normalisation ($\lVert\theta\rVert = \sqrt{26}$, $\lVert d\rVert = \sqrt 5$) only matches the total length and pushes the small filter too far.
+
+//: ## 训练好的网络
+//:en ## The trained networks
+
+//: 网络从第 8 课的输出文件夹读取（`Output/l08-depth/nets-<模式>/`，safetensors）。如果找不到（例如单独运行本课），本课用 LessonKit 里同一个训练函数 `trainDepthNet` 和同样的预算自己训练。
+//:en The nets are read from lesson 8's output folder (`Output/l08-depth/nets-<mode>/`, safetensors). If they are missing (when this lesson runs on its own, say), this lesson trains them itself with the same function from LessonKit, `trainDepthNet`, and the same budget.
+let dataset = DepthDataset.fromEnvironment()
+let budget = DepthBudget.forMode(quick: nb.isQuick, paper: nb.isPaper)
+let (shallow, deep) = (budget.shallow, budget.deep)
+let nets = budget.pairNets
+let l08Folder = nb.outputRoot.appendingPathComponent("l08-depth/nets-\(nb.mode.rawValue)", isDirectory: true)
+var models: [String: CIFARResNet] = [:]
+var weightFiles: [String: URL] = [:]
+for net in nets {
+    if let m = try loadDepthNet(net, dataset: dataset, from: l08Folder) {
+        models[net.name] = m
+        weightFiles[net.name] = l08Folder.appendingPathComponent("\(net.fileStem).safetensors")
+    }
+}
+let missing = nets.filter { models[$0.name] == nil }
+if !missing.isEmpty {
+    nb.note(zh: "没有找到第 8 课的 \(missing.map(\.name).joined(separator: "、"))（\(l08Folder.lastPathComponent)），本课用 `trainDepthNet` 和第 8 课的预算自己训练。",
+            en: "Lesson 8's \(missing.map(\.name).joined(separator: ", ")) not found (\(l08Folder.lastPathComponent)); this lesson trains them itself with `trainDepthNet` and lesson 8's budget.")
+}
+for net in missing {
+    let folder = try nb.cachedDirectory("train-own", net, dataset, budget, after: []) { f in
+        let (_, model) = trainDepthNet(net, channels: dataset.channels, data: try budget.load(dataset), recipe: budget.recipe,
+                                       seed: nb.seed &+ UInt64(net.depth))
+        try saveDepthNet(model, net, dataset: dataset, in: f.output)
+    }
+    models[net.name] = try loadDepthNet(net, dataset: dataset, from: folder)!
+    weightFiles[net.name] = folder.appendingPathComponent("\(net.fileStem).safetensors")
+}
+nb.show("nets", nets.map(\.name))
+//> nets: ["plain-8", "ResNet-8", "plain-14", "ResNet-14"]
+
+//: ## 计算损失曲面
+//:en ## Computing the landscapes
+
+//: 损失在固定的一批训练图上计算（eval 模式，BN 用训练时累计的均值和方差），$\alpha, \beta \in [-1, 1]$。每个网络用自己的两个滤波器归一化方向（随机种子相同）。每个格点要对这批图做一次前向传播，所以网格是本课最花时间的部分；结果进实验缓存。默认模式用较粗的网格，`--paper` 模式用更细的网格和更多图片。
+//:en The loss is computed on a fixed set of training images (eval mode: BN uses the running mean and variance from training), with $\alpha, \beta \in [-1, 1]$. Each net gets its own two filter-normalised directions (same random seeds). Every grid point costs one forward pass over these images, so the grids are the expensive part of this lesson; the results go into the experiment cache. The default mode uses a coarse grid, `--paper` a finer one and more images.
+let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (31, 61, 2_000) : (9, 17, 128)
+let extent = 1.0
+nb.show("grid", "\(gridSteps) x \(gridSteps), α, β in [-\(extent), \(extent)]")
+nb.show("1-D points", lineSteps)
+nb.show("images per loss", probeCount)
+//> grid: 5 x 5, α, β in [-1.0, 1.0]
+//> 1-D points: 5
+//> images per loss: 32
+struct Landscape: Codable { var grid: LossGrid; var line: [Double]; var lineError: [Double]; var directionNorm: Double; var weightNorm: Double }
+var computed: [String: Landscape] = [:]
+for net in nets {
+    computed[net.name] = try nb.cached("landscape", net, dataset, budget, gridSteps, lineSteps, probeCount, extent,
+                                         reads: [weightFiles[net.name]!], after: []) { () -> Landscape in
+        let model = models[net.name]!
+        let data = try budget.load(dataset)
+        let probe = LandscapeProbe(model: model, images: firstRows(data.train.images, probeCount),
+                                   labels: Array(data.train.labels[..<probeCount]))
+        let d1 = WeightDirection.filterNormalized(for: model, seed: nb.seed &+ 101)
+        let d2 = WeightDirection.filterNormalized(for: model, seed: nb.seed &+ 202)
+        let grid = LossGrid.compute(net.name, probe: probe, d1, d2, steps: gridSteps, extent: extent)
+        let alphas = (0..<lineSteps).map { -extent + 2 * extent * Double($0) / Double(lineSteps - 1) }
+        let line = alphas.map { probe.evaluate([d1], [$0]) }
+        let weights = model.parameters().filter { $0.rank >= 2 }
+        let weightNorm = sqrt(weights.reduce(0.0) { $0 + $1.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } })
+        return Landscape(grid: grid, line: line.map(\.loss), lineError: line.map(\.error), directionNorm: d1.norm, weightNorm: weightNorm)
+    }
+}
+let landscapes = computed
+nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
+         rows: nets.map { n in let l = landscapes[n.name]!; return [n.name, l.weightNorm, l.directionNorm, l.grid.center] as [any CustomStringConvertible] },
+         caption: Bilingual(zh: "权重与方向的范数（按滤波器归一化后两者相等）", en: "Norms of the weights and the direction (equal after filter normalisation)"))
+//> Table: 权重与方向的范数（按滤波器归一化后两者相等）
+//> net        ‖θ‖ (conv, fc)    ‖δ‖  loss at θ*
+//> ---------  --------------  -----  ----------
+//> plain-8             9.193  9.193       2.290
+//> ResNet-8            9.199  9.199       2.267
+//> plain-14            12.55  12.55       2.311
+//> ResNet-14           12.56  12.56       2.303
+
+//: ## 等高线与曲面
+//:en ## Contours and surfaces
+
+//: 等高线画的是 $\log_{10} L$，在 $-1$ 到 1 之间每 0.25 一条（损失每乘以约 1.78 一条），再往上是 1.5、2、3、4、5，两张图用同样的等高线值，可以直接比较：线越密，损失变化越快。底色只是示意，每张图各自归一化。
+//:en The contours show $\log_{10} L$, one line every 0.25 from $-1$ to 1 (every factor of about 1.78 in the loss), then 1.5, 2, 3, 4 and 5, with the same levels in both plots, so they compare directly: the denser the lines, the faster the loss changes. The background shading is only a guide, scaled per plot.
+let logLevels = Array(stride(from: -1.0, through: 1.0, by: 0.25)) + [1.5, 2, 3, 4, 5]   // loss 0.1, 0.18, …, 10, 32, …, 10⁵
+func contour(_ name: String) -> ContourPlot {
+    let g = landscapes[name]!.grid
+    return ContourPlot(title: name, xLabel: "α", yLabel: "β",
+                       grid: Grid(rows: g.steps, columns: g.steps, values: g.values.map { log10(max($0, 1e-6)) }),
+                       xRange: -extent...extent, yRange: -extent...extent, levels: logLevels, size: Size(250, 230))
+}
+nb.figure(SideBySide(panels: [contour("plain-\(deep)"), contour("ResNet-\(deep)")]), name: "fig-09-contour-deep",
+          caption: Bilingual(zh: "plain-\(deep) 与 ResNet-\(deep) 的损失等高线（log10 损失，等高线值相同）",
+                             en: "Loss contours of plain-\(deep) and ResNet-\(deep) (log10 loss, same levels)"))
+nb.figure(SideBySide(panels: [contour("plain-\(shallow)"), contour("ResNet-\(shallow)")]), name: "fig-09-contour-shallow",
+          caption: Bilingual(zh: "plain-\(shallow) 与 ResNet-\(shallow) 的损失等高线", en: "Loss contours of plain-\(shallow) and ResNet-\(shallow)"))
+//> Figure: fig-09-contour-deep.pdf — plain-14 与 ResNet-14 的损失等高线（log10 损失，等高线值相同）
+//> Figure: fig-09-contour-shallow.pdf — plain-8 与 ResNet-8 的损失等高线
+
+//: 曲面图画的是损失本身，截断在同一个上限（四个网络中心损失最大值的 4 倍，至少为 5），两个曲面的高度用同一个刻度。
+//:en The surfaces show the loss itself, cut at one common ceiling (4 times the largest centre loss of the four nets, at least 5), so both surfaces share one height scale.
+let ceiling = max(5.0, 4 * (nets.map { landscapes[$0.name]!.grid.center }.max() ?? 1))
+func surface(_ name: String) -> SurfacePlot {
+    let g = landscapes[name]!.grid
+    return SurfacePlot(title: name, grid: Grid(rows: g.steps, columns: g.steps, values: g.values.map { min($0, ceiling) }),
+                       zLabel: "loss (cut at \(fmt(ceiling)))", zRange: 0...ceiling, size: Size(250, 220))
+}
+nb.figure(SideBySide(panels: [surface("plain-\(deep)"), surface("ResNet-\(deep)")]), name: "fig-09-surface-deep",
+          caption: Bilingual(zh: "plain-\(deep) 与 ResNet-\(deep) 的损失曲面（同一高度刻度）",
+                             en: "Loss surfaces of plain-\(deep) and ResNet-\(deep) (one height scale)"))
+nb.figure(SideBySide(panels: [surface("plain-\(shallow)"), surface("ResNet-\(shallow)")]), name: "fig-09-surface-shallow",
+          caption: Bilingual(zh: "plain-\(shallow) 与 ResNet-\(shallow) 的损失曲面", en: "Loss surfaces of plain-\(shallow) and ResNet-\(shallow)"))
+//> Figure: fig-09-surface-deep.pdf — plain-14 与 ResNet-14 的损失曲面（同一高度刻度）
+//> Figure: fig-09-surface-shallow.pdf — plain-8 与 ResNet-8 的损失曲面
+
+//: ## 一维曲线
+//:en ## One-dimensional curves
+
+//: 沿第一个方向 $\delta$ 的一维切片 $L(\theta^* + \alpha\delta)$，四个网络画在一起（纵轴取对数）：
+//:en The one-dimensional slice $L(\theta^* + \alpha\delta)$ along the first direction $\delta$, the four nets together (log vertical axis):
+let alphas = (0..<lineSteps).map { -extent + 2 * extent * Double($0) / Double(lineSteps - 1) }
+let lineColors = ["plain-\(shallow)": Color(hex: 0xE69F00), "plain-\(deep)": Color(hex: 0xB03A00),
+                  "ResNet-\(shallow)": Color(hex: 0x56B4E9), "ResNet-\(deep)": Color(hex: 0x08306B)]
+nb.figure(LineChart(xLabel: "α", yLabel: "training loss (log scale)", yScale: .log,
+                    series: nets.map { .init($0.name, x: alphas, y: landscapes[$0.name]!.line, color: lineColors[$0.name],
+                                             dashed: $0.kind == .none) },
+                    legend: .topLeft, size: Size(420, 240)),
+          name: "fig-09-lines",
+          caption: Bilingual(zh: "沿一个滤波器归一化方向的一维损失曲线：普通网络（虚线）与 ResNet（实线）",
+                             en: "Loss along one filter-normalised direction: plain nets (dashed) and ResNets (solid)"))
+//> Figure: fig-09-lines.pdf — 沿一个滤波器归一化方向的一维损失曲线：普通网络（虚线）与 ResNet（实线）
+
+//: ## 量一量“平滑”
+//:en ## Measuring "smooth"
+
+//: 图看起来平不平滑是主观的，这里用两个数来量：
+//:en Whether a picture looks smooth is subjective, so two numbers measure it:
+
+//: - **固定距离处的损失上升**：网格上到中心距离约为 $r$ 的点的平均损失减去中心的损失，$r = 0.5$ 和 $r = 1$。方向已按滤波器归一化，距离 1 相当于每个滤波器都移动了与它自身一样长的一步，不同网络之间可以比较。
+//: - **非凸比例**：在每个内部格点上用有限差分算出这个二维切片的 2x2 Hessian（元素为 $L_{\alpha\alpha}$、$L_{\alpha\beta}$、$L_{\beta\beta}$），统计最小特征值为负（曲面在某个方向上向下弯）的格点所占比例。凸的碗处处为 0。Li 等画的是完整 Hessian 的 $|\lambda_{min}/\lambda_{max}|$，这里问的是同一个问题，只是限于图中的这个二维切片。
+//:en - **Rise at a fixed distance**: the mean loss of the grid points at distance about $r$ from the centre minus the loss at the centre, for $r = 0.5$ and $r = 1$. The directions are filter-normalised, so distance 1 moves every filter by a step as long as the filter itself, which makes nets comparable.
+//:en - **Non-convex share**: at every interior grid point, the 2x2 Hessian of this two-dimensional slice (entries $L_{\alpha\alpha}$, $L_{\alpha\beta}$, $L_{\beta\beta}$) from finite differences; the share of points where its smaller eigenvalue is negative (the surface bends down in some direction). A convex bowl scores 0 everywhere. Li et al. map $|\lambda_{min}/\lambda_{max}|$ of the full Hessian; this asks the same question of the two-dimensional slice the plots show.
+let rows = nets.map { n -> [any CustomStringConvertible] in
+    let g = landscapes[n.name]!.grid
+    return [n.name, g.center, g.rise(atRadius: 0.5), g.rise(atRadius: 1), g.nonConvexShare]
+}
+nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non-convex share"], rows: rows,
+         caption: Bilingual(zh: "损失曲面的平滑程度", en: "How smooth the landscapes are"))
+//> Table: 损失曲面的平滑程度
+//> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
+//> ---------  ----------  ---------------  -------------  ----------------
+//> plain-8         2.290       -0.0004281     -9.394e-05            0.8889
+//> ResNet-8        2.267         0.005702        0.02900            0.7778
+//> plain-14        2.311        0.0001941      0.0008384            0.4444
+//> ResNet-14       2.303         0.006370        0.02542            0.5556
+let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
+let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
+let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
+nb.show("plain-\(deep) rises more than ResNet-\(deep) at r = 0.5", smoother)
+//> plain-14 rises more than ResNet-14 at r = 0.5: false
+nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了 \(fmt(pd.rise(atRadius: 0.5)))，ResNet-\(deep) 上升了 \(fmt(rd.rise(atRadius: 0.5)))（比值 \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))）；在距离 1 处分别为 \(fmt(pd.rise(atRadius: 1))) 和 \(fmt(rd.rise(atRadius: 1)))。非凸比例：plain-\(deep) \(fmt(pd.nonConvexShare))，ResNet-\(deep) \(fmt(rd.nonConvexShare))。浅的一对（plain-\(shallow)、ResNet-\(shallow)）在距离 0.5 处的上升为 \(fmt(ps.rise(atRadius: 0.5))) 和 \(fmt(rs.rise(atRadius: 0.5)))。"
+            + (smoother ? "深的普通网络的曲面明显更陡。" : "这次深的普通网络的曲面并不比 ResNet 陡。"),
+        en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
+            + (smoother ? " The deep plain net's landscape is clearly steeper." : " This time the deep plain net's landscape is not steeper than the ResNet's."))
+
+//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的等高线挤在中心附近、曲面杂乱，ResNet-56 的曲面像一个凸的碗。在我们的短训练里要看三样：离极小点较远处（$r = 1$）的上升、较近处（$r = 0.5$）的上升，以及非凸比例。更平滑的曲面表现为 $r = 1$ 处上升更小、非凸比例更小；在极小点附近（$r = 0.5$），两者可能相近，先后也可能相反——普通网络停在高得多的损失上，权重也大得多（见范数表），局部的弯曲并不代表整个曲面。浅的一对差别小得多：跳跃连接的作用随深度变大。我们的网络只训练了约 100 步、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
+//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's contours crowd around the centre and its surface is chaotic, while ResNet-56's looks like a convex bowl. In our short runs, look at three things: the rise far from the minimum ($r = 1$), the rise near it ($r = 0.5$), and the non-convex share. A smoother landscape shows as a smaller rise at $r = 1$ and a smaller non-convex share; near the minimum ($r = 0.5$) the two nets can be close, in either order: the plain net sits at a much higher loss with much larger weights (see the table of norms), and the local bend does not describe the whole surface. The shallow pair differs much less: skip connections matter more the deeper the net. Our nets trained for only about 100 steps and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
+
+//: ## 小结
+//:en ## Takeaways
+
+//: - 滤波器归一化：$d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$，BN 参数与偏置不动；这样不同网络的图可以比较。
+//: - 深的普通网络的损失曲面离极小点稍远就陡然升高、非凸的部分多；ResNet 的更平滑、更接近凸；差别随深度增大。本次测得的数字见上。
+//:en - Filter normalisation: $d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$, with BN parameters and biases left alone, so plots of different nets compare.
+//:en - A deep plain net's loss climbs steeply a little away from the minimum and much of its surface is non-convex; a ResNet's is smoother and closer to convex; the difference grows with depth. The numbers measured in this run are above.
+//- hide
+nb.exercise(zh: "给定一个卷积层的权重和一个随机方向，按滤波器归一化这个方向。",
+            en: "Given a conv layer's weights and a random direction, normalise the direction filter by filter.",
+            grader: "filter-normalization")
+nb.finish()

@@ -1,0 +1,215 @@
+// The depth experiments of L08 and L09 share these: which images (Fashion-MNIST padded to 32x32,
+// or CIFAR-10 when the user points the kit at it), the CIFAR ResNets and their plain twins, the
+// paper's optimiser, one training function, and saving/loading the trained nets as safetensors
+// so the loss-landscape lesson can reuse the depth lesson's nets (or train them itself).
+import CNN
+import Checkpoint
+import Datasets
+import Foundation
+import Training
+import Zoo
+
+/// The images the depth experiments train on.
+public enum DepthDataset: String, Codable, Sendable {
+    /// Fashion-MNIST, zero-padded from 28x28 to 32x32, one grey channel (the default).
+    case fashionMNIST = "fashion-mnist"
+    /// CIFAR-10 (3x32x32), chosen when the environment variable `CIFAR10_DIR` names its folder.
+    case cifar10 = "cifar-10"
+
+    /// CIFAR-10 when `CIFAR10_DIR` is set to a non-empty path, Fashion-MNIST otherwise.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DepthDataset {
+        (environment[CIFAR10.environmentVariable] ?? "").isEmpty ? .fashionMNIST : .cifar10
+    }
+
+    /// Image channels (the first conv's input).
+    public var channels: Int { self == .cifar10 ? 3 : 1 }
+
+    /// The first `trainCount` training and `testCount` test images as `[n, channels, 32, 32]`,
+    /// each channel shifted by the training prefix's mean of that channel (the paper subtracts
+    /// the per-pixel mean; a per-channel mean does the same job in front of a BN network).
+    public func load(trainCount: Int, testCount: Int) throws -> (train: LabelledTensors, test: LabelledTensors) {
+        precondition(trainCount > 0 && testCount > 0, "DepthDataset.load: counts \(trainCount), \(testCount) must be > 0")
+        var train: LabelledTensors, test: LabelledTensors
+        switch self {
+        case .fashionMNIST:
+            train = try FashionMNIST.load(.train).tensors(count: trainCount, padding: 2)
+            test = try FashionMNIST.load(.test).tensors(count: testCount, padding: 2)
+        case .cifar10:
+            train = try CIFAR10.load(.train).tensors(count: trainCount)
+            test = try CIFAR10.load(.test).tensors(count: testCount)
+        }
+        let means = channelMeans(train.images)
+        subtractChannelMeans(train.images, means)
+        subtractChannelMeans(test.images, means)
+        return (train, test)
+    }
+}
+
+/// Mean of each channel of an `[N, C, H, W]` tensor.
+public func channelMeans(_ x: Tensor) -> [Float] {
+    precondition(x.rank == 4, "channelMeans: expected [N, C, H, W], got \(x.shape)")
+    let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+    var sums = [Double](repeating: 0, count: c)
+    x.withUnsafeBufferPointer { p in
+        for i in 0..<n { for ch in 0..<c { var s = 0.0; let base = (i * c + ch) * plane; for k in 0..<plane { s += Double(p[base + k]) }; sums[ch] += s } }
+    }
+    return sums.map { Float($0 / Double(n * plane)) }
+}
+
+func subtractChannelMeans(_ x: Tensor, _ means: [Float]) {
+    let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
+    x.withUnsafeMutableBufferPointer { p in
+        for i in 0..<n { for ch in 0..<c { let base = (i * c + ch) * plane; for k in 0..<plane { p[base + k] -= means[ch] } } }
+    }
+}
+
+/// One network of the depth experiments: a CIFAR ResNet-`depth` with a shortcut option, or its
+/// plain twin (`shortcut == .none`).
+public struct DepthNet: Codable, Hashable, Sendable {
+    public var depth: Int
+    /// `CIFARShortcut.rawValue`: "A", "B" or "plain".
+    public var shortcut: String
+
+    public init(depth: Int, shortcut: CIFARShortcut) { self.depth = depth; self.shortcut = shortcut.rawValue }
+
+    public static func plain(_ depth: Int) -> DepthNet { DepthNet(depth: depth, shortcut: .none) }
+    public static func resnet(_ depth: Int) -> DepthNet { DepthNet(depth: depth, shortcut: .optionA) }
+
+    public var kind: CIFARShortcut {
+        guard let k = CIFARShortcut(rawValue: shortcut) else { preconditionFailure("DepthNet: unknown shortcut '\(shortcut)'") }
+        return k
+    }
+
+    /// "plain-56", "ResNet-56" (option A), "ResNet-56 (B)".
+    public var name: String {
+        switch kind {
+        case .none: "plain-\(depth)"
+        case .optionA: "ResNet-\(depth)"
+        case .optionB: "ResNet-\(depth) (B)"
+        }
+    }
+
+    /// The file stem of its saved weights ("plain-56", "resnet-56", "resnet-56-b").
+    public var fileStem: String {
+        switch kind {
+        case .none: "plain-\(depth)"
+        case .optionA: "resnet-\(depth)"
+        case .optionB: "resnet-\(depth)-b"
+        }
+    }
+
+    /// A freshly initialised network, its weights drawn from a stream seeded by `seed`.
+    public func make(channels: Int, seed: UInt64) -> CIFARResNet {
+        Random.using(RandomStream(seed: seed)) { CIFARResNet(depth: depth, shortcut: kind, inputChannels: channels) }
+    }
+}
+
+/// The paper's CIFAR recipe (He et al. 2016, Section 4.2): SGD, momentum 0.9, weight decay 1e-4,
+/// batch 128, learning rate 0.1 divided by 10 at each of `milestones` (epochs from 0; the paper:
+/// at 32k and 48k of 64k iterations). `warmupEpochs` > 0 first raises the rate linearly from 0.01
+/// (the paper warms ResNet-110 up at 0.01: "0.1 is slightly too large to start converging"); a
+/// short run needs it for the 56-layer nets too, whose first steps at 0.1 otherwise throw them off.
+public func depthRecipe(epochs: Int, warmupEpochs: Int = 0, milestones: [Int] = [], batchSize: Int = 128,
+                        learningRate: Float = 0.1) -> Recipe {
+    precondition(warmupEpochs >= 0 && milestones.allSatisfy { $0 > warmupEpochs },
+                 "depthRecipe: milestones \(milestones) must come after the \(warmupEpochs) warm-up epochs")
+    let main = LRSchedule.multiStep(milestones: milestones.map { $0 - warmupEpochs }, gamma: 0.1, base: learningRate)
+    let schedule = warmupEpochs > 0 ? LRSchedule.warmup(.linear(startFactor: 0.1), epochs: warmupEpochs, then: main) : main
+    var recipe = Recipe(epochs: epochs, batchSize: batchSize,
+                        optimizer: { SGD(model: $0, learningRate: learningRate, momentum: 0.9, weightDecay: 1e-4) },
+                        scheduler: { ScheduledLR($0, schedule) })
+    recipe.evaluationBatchSize = 250
+    return recipe
+}
+
+/// Trains `net` (initialised from `seed`) on `data` with `recipe`; returns the record and the
+/// trained model. L08 calls it for its curves, L09 when L08's weights are missing.
+public func trainDepthNet(_ net: DepthNet, channels: Int, data: (train: LabelledTensors, test: LabelledTensors),
+                          recipe: Recipe, seed: UInt64) -> (run: TrainingRun, model: CIFARResNet) {
+    let model = net.make(channels: channels, seed: seed)
+    let run = trainRun(net.name, model, on: data.train, test: data.test, recipe: recipe, seed: seed &+ 1)
+    return (run, model)
+}
+
+/// Writes `model`'s state dict to `folder/<stem>.safetensors` (atomically), with the net's
+/// description in the metadata.
+public func saveDepthNet(_ model: CIFARResNet, _ net: DepthNet, dataset: DepthDataset, in folder: URL) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let dict = StateDict(module: model, metadata: ["depth": "\(net.depth)", "shortcut": net.shortcut, "dataset": dataset.rawValue])
+    try SafeTensors.write(dict, to: folder.appendingPathComponent("\(net.fileStem).safetensors"))
+}
+
+/// The net saved by `saveDepthNet` in `folder`, or nil if its file is absent. Throws if the file
+/// exists but was trained on another dataset or does not fit the architecture.
+public func loadDepthNet(_ net: DepthNet, dataset: DepthDataset, from folder: URL) throws -> CIFARResNet? {
+    let url = folder.appendingPathComponent("\(net.fileStem).safetensors")
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let dict = try SafeTensors.read(contentsOf: url)
+    if let stored = dict.metadata["dataset"], stored != dataset.rawValue {
+        throw CheckpointError.invalidHeader(file: url.path, message: "trained on \(stored), but this run uses \(dataset.rawValue)")
+    }
+    let model = net.make(channels: dataset.channels, seed: 0)
+    try model.loadStateDict(dict)
+    return model
+}
+
+/// The L2 norm of each conv and linear weight's gradient after one forward/backward pass of
+/// cross-entropy on `(images, labels)` in training mode, in forward order (names as state_dict
+/// keys; projection shortcuts' 1x1 convs excluded so plain and residual nets line up).
+public func weightGradientNorms(_ model: Module, images: Tensor, labels: [Int]) -> [(name: String, norm: Double)] {
+    model.train()
+    model.zeroGrad()
+    crossEntropy(logits: model(images), labels: labels).backward()
+    let norms = model.namedParameters().filter { $0.tensor.rank >= 2 && !$0.name.contains("downsample") }.map { p -> (String, Double) in
+        let g = p.tensor.grad?.scalars ?? []
+        return (p.name, sqrt(g.reduce(0.0) { $0 + Double($1) * Double($1) }))
+    }
+    model.zeroGrad()
+    return norms
+}
+
+/// How much the depth experiments train, per run mode: L08 trains with it and L09 retrains with
+/// the same numbers when L08's weights are missing.
+public struct DepthBudget: Codable, Hashable, Sendable {
+    /// The depths trained (the first and last form the shallow/deep pair).
+    public var depths: [Int]
+    public var trainCount: Int
+    public var testCount: Int
+    /// Training images the per-epoch training error is measured on (eval mode).
+    public var evalCount: Int
+    public var epochs: Int
+    /// Epochs at 0.01 before the rate of 0.1.
+    public var warmupEpochs: Int
+    /// Epochs (from 0) at which the rate is divided by 10.
+    public var milestones: [Int]
+
+    /// Quick (tests): 8 and 14 layers, 384 images, 1 epoch. Full (the handout): 20 and 56 layers,
+    /// 1,536 images (12 batches), 8 epochs: 3 of warm-up (0.01, 0.04, 0.07), ÷10 at epochs 6 and 7. Paper: 20/32/44/56
+    /// layers, 20,000 images, 24 epochs: 1 of warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%).
+    public static func forMode(quick: Bool, paper: Bool) -> DepthBudget {
+        if quick { return DepthBudget(depths: [8, 14], trainCount: 384, testCount: 200, evalCount: 200, epochs: 1, warmupEpochs: 0, milestones: []) }
+        if paper {
+            return DepthBudget(depths: [20, 32, 44, 56], trainCount: 20_000, testCount: 5_000, evalCount: 5_000, epochs: 24,
+                               warmupEpochs: 1, milestones: [12, 18])
+        }
+        return DepthBudget(depths: [20, 56], trainCount: 1_536, testCount: 400, evalCount: 400, epochs: 8, warmupEpochs: 3, milestones: [6, 7])
+    }
+
+    public var shallow: Int { depths.first! }
+    public var deep: Int { depths.last! }
+
+    /// The paper's recipe for this budget, with the training-error measurement limited to `evalCount`.
+    public var recipe: Recipe {
+        var r = depthRecipe(epochs: epochs, warmupEpochs: warmupEpochs, milestones: milestones)
+        r.trainEvaluationCount = evalCount
+        return r
+    }
+
+    /// The data of this budget.
+    public func load(_ dataset: DepthDataset) throws -> (train: LabelledTensors, test: LabelledTensors) {
+        try dataset.load(trainCount: trainCount, testCount: testCount)
+    }
+
+    /// Plain and residual (option A) nets of the shallow and the deep depth.
+    public var pairNets: [DepthNet] { [shallow, deep].flatMap { [DepthNet.plain($0), DepthNet.resnet($0)] } }
+}
