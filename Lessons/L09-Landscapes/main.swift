@@ -190,10 +190,10 @@ nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non
 //> Table: 损失曲面的平滑程度
 //> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
 //> ---------  ----------  ---------------  -------------  ----------------
-//> plain-8         2.290       -0.0004281     -9.394e-05            0.8889
+//> plain-8         2.290       -0.0004279     -9.378e-05            0.8889
 //> ResNet-8        2.267         0.005702        0.02900            0.7778
-//> plain-14        2.311        0.0001941      0.0008384            0.4444
-//> ResNet-14       2.303         0.006370        0.02542            0.5556
+//> plain-14        2.311        0.0001940      0.0008380            0.4444
+//> ResNet-14       2.303         0.006360        0.02541            0.5556
 let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
 let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
 let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)

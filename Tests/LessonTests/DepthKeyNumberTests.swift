@@ -5,13 +5,6 @@ import Testing
 /// computation; `LessonRunTests` checks that a quick run prints exactly these recorded lines.
 @Suite("L08/L09 record the key numbers")
 struct DepthKeyNumberTests {
-    func recorded(_ folder: String) throws -> [String] {
-        let url = packageRoot.appendingPathComponent("Lessons/\(folder)/main.swift")
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("//>") }
-            .map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
-    }
 
     /// The words of the recorded table row that starts with `first`.
     func row(_ lines: [String], _ first: String) -> [String]? {

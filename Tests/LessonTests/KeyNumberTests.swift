@@ -7,15 +7,6 @@ import Testing
 /// fail when the engine computes anything else.
 @Suite("Lessons record the lecture's key numbers")
 struct KeyNumberTests {
-    /// Recorded output lines (`//> …`, marker removed) of a lesson's main.swift.
-    func recorded(_ folder: String) throws -> [String] {
-        let url = packageRoot.appendingPathComponent("Lessons/\(folder)/main.swift")
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("//>") }
-            .map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
-    }
-
     @Test("L02: AlexNet conv1 MACs 11·11·3·55·55·96 = 105,415,200 (the slide's 105.4M)")
     func alexNetConv1() throws {
         let lines = try recorded("L02-LeNet-AlexNet")
@@ -45,7 +36,6 @@ struct KeyNumberTests {
 
 @Suite("Lessons record the lecture's key numbers, GoogLeNet and the summary tables")
 struct KeyNumberTestsII {
-    func recorded(_ folder: String) throws -> [String] { try KeyNumberTests().recorded(folder) }
 
     @Test("L04: the slide's exercise, (a) 5·5·64·64 + 64 = 102,464 and (b) 1·1·64·32 + 32 + 5·5·32·64 + 64 = 53,344 weights")
     func inceptionExercise() throws {

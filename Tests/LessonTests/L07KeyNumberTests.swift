@@ -6,13 +6,6 @@ import Testing
 /// exactly those lines).
 @Suite("L07 records the training recipes' key numbers")
 struct L07KeyNumberTests {
-    func recorded() throws -> [String] {
-        let url = packageRoot.appendingPathComponent("Lessons/L07-Recipes/main.swift")
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("//>") }
-            .map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
-    }
 
     /// 4 significant digits, the notebook's format for recorded floats (e.g. 0.009600, 0.1000).
     func four(_ x: Double) -> String {
@@ -22,7 +15,7 @@ struct L07KeyNumberTests {
 
     @Test("the small CNN: 160 + 4,640 + 200,832 + 1,290 parameters, BN adds 2·(16 + 32)")
     func parameters() throws {
-        let lines = try recorded()
+        let lines = try recorded("L07-Recipes")
         let plain = (1 * 16 * 9 + 16) + (16 * 32 * 9 + 32) + (32 * 7 * 7 * 128 + 128) + (128 * 10 + 10)
         #expect(lines.contains("parameters: \(plain)"))
         #expect(lines.contains("parameters with BN: \(plain + 2 * (16 + 32))"))
@@ -31,7 +24,7 @@ struct L07KeyNumberTests {
 
     @Test("schedules: step x0.1/30, GoogLeNet x0.96 every 8 epochs, ResNet-110's 0.01 warm-up then 0.1")
     func schedules() throws {
-        let lines = try recorded()
+        let lines = try recorded("L07-Recipes")
         #expect(lines.contains("step, epochs 0, 29, 30, 60: [0.01000, 0.01000, 0.001000, 1.000e-04]"))
         let googLeNet = [0, 0, 1, 2, 10].map { four(0.01 * pow(0.96, Double($0))) }   // epochs 0, 7, 8, 16, 80
         #expect(googLeNet == ["0.01000", "0.01000", "0.009600", "0.009216", "0.006648"])
@@ -45,14 +38,14 @@ struct L07KeyNumberTests {
 
     @Test("weight decay: (1 − lr·λ)^steps over AlexNet's 90 epochs of 1.2M images at batch 128")
     func weightDecayShrink() throws {
-        let lines = try recorded()
+        let lines = try recorded("L07-Recipes")
         #expect(lines.contains("AlexNet: 90 epochs × 1.2M images / 128: 843750"))
         #expect(lines.contains("(1 − 0.01·5e-4)^AlexNet steps: \(four(pow(1 - 0.01 * 5e-4, 843_750)))"))
     }
 
     @Test("label smoothing, K = 10, ε = 0.1: PyTorch 0.91 / 0.01, the slide 0.9 / 0.1/9")
     func labelSmoothing() throws {
-        let lines = try recorded()
+        let lines = try recorded("L07-Recipes")
         let pytorch = (0..<10).map { $0 == 2 ? four(0.91) : four(0.01) }.joined(separator: ", ")
         let lecture = (0..<10).map { $0 == 2 ? four(0.9) : four(0.1 / 9) }.joined(separator: ", ")
         #expect(lines.contains("PyTorch, label 2: [\(pytorch)]"))
@@ -61,7 +54,7 @@ struct L07KeyNumberTests {
 
     @Test("the training-configuration table holds the papers' figures")
     func configurationTable() throws {
-        let lines = try recorded()
+        let lines = try recorded("L07-Recipes")
         func row(_ network: String, _ facts: [String]) {
             let hit = lines.contains { line in line.hasPrefix(network + " ") && facts.allSatisfy { line.contains($0) } }
             #expect(hit, "no recorded row for \(network) holding \(facts)")

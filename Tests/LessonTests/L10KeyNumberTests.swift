@@ -6,17 +6,10 @@ import Testing
 /// counts and hand arithmetic, not against the engine.
 @Suite("L10 records DenseNet's memory figures")
 struct L10KeyNumberTests {
-    func recorded() throws -> [String] {
-        let url = packageRoot.appendingPathComponent("Lessons/L10-DenseNet-Memory/main.swift")
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("//>") }
-            .map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
-    }
 
     /// The whitespace-separated fields of the first recorded line that starts with `prefix`.
     func row(_ prefix: String) throws -> [String] {
-        let line = try #require(try recorded().first { $0.hasPrefix(prefix) }, "no recorded line starts with '\(prefix)'")
+        let line = try #require(try recorded("L10-DenseNet-Memory").first { $0.hasPrefix(prefix) }, "no recorded line starts with '\(prefix)'")
         return line.split(separator: " ").map(String.init)
     }
 

@@ -6,6 +6,16 @@ import Weave
 /// The package root (this file is Tests/LessonTests/LessonRunTests.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The recorded output lines (`//> …`, marker removed) of a lesson's main.swift: the key-number
+/// suites pin these against the papers, and `LessonRunTests` checks that a quick run prints them.
+func recorded(_ folder: String) throws -> [String] {
+    let url = packageRoot.appendingPathComponent("Lessons/\(folder)/main.swift")
+    return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { $0.hasPrefix("//>") }
+        .map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
+}
+
 /// Lesson folders under Lessons/ (each an executable target named by the lowercased folder name).
 let lessonFolders: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Lessons").path)) ?? [])
     .filter { FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Lessons/\($0)/main.swift").path) }
