@@ -313,8 +313,8 @@ let bins: [(String, Double)] = [("<0.5", 0.5), ("0.5–0.7", 0.7), ("0.7–0.8",
                                 ("0.85–0.9", 0.9), ("0.9–0.95", 0.95), ("0.95–0.99", 0.99), ("≥0.99", 1.01)]
 let runs = try nb.cached("label-smoothing", [0.0, 0.1], nb.isQuick, after: []) { () -> [SmoothingRun] in
     let (trainCount, testCount, epochs) = nb.isQuick ? (2_000, 1_000, 1) : (20_000, 5_000, 6)
-    let train = tensorOf(try FashionMNIST.load(.train), count: trainCount)
-    let test = tensorOf(try FashionMNIST.load(.test), count: testCount)
+    let train = try FashionMNIST.load(.train).tensors(count: trainCount)
+    let test = try FashionMNIST.load(.test).tensors(count: testCount)
     return try [0.0, 0.1].map { epsilon -> SmoothingRun in
         Random.seed(nb.seed &+ 7)
         let net = try Zoo.model(named: "lenet5_relu")

@@ -94,16 +94,6 @@ func architectureCard(_ model: Module, name: String, input: [Int]) throws -> Arc
         smallKernelShare: Double(convs.filter { max($0.kernelSize.0, $0.kernelSize.1) <= 3 }.count) / Double(max(convs.count, 1)))
 }
 
-/// 102464 → "102,464".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-        out.append(ch)
-    }
-    return (n < 0 ? "-" : "") + out
-}
 
 /// 61_100_840 → "61.1M", 2_600 → "2.6k", 15_470_264_320 → "15.47G" (the slide's style).
 func short(_ n: Int, digits: Int = 3) -> String {

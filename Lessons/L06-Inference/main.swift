@@ -152,13 +152,8 @@ nb.show("max probability < 0.01", flat.max()! < 0.01)
 //:en So that a reader without ImageNet weights still sees the whole inference, the lesson trains a LeNet-5 (the ReLU version) on Fashion-MNIST on the spot, saves it in the safetensors format (a state_dict, like `.pth`), and reads it into a freshly built model; then it saves a test image as PNG, reads the PNG back, and runs the forward pass, softmax and top-5. The training result goes into the experiment cache.
 let trained = try nb.cachedDirectory("train-lenet", nb.isQuick, after: []) { folders in
     let (count, epochs) = nb.isQuick ? (2_000, 1) : (20_000, 3)
-    let data = try FashionMNIST.load(.train)
-    let images = Tensor(zeros: [count, 1, 28, 28])
-    images.withUnsafeMutableBufferPointer { p in
-        for i in 0..<count { data.copyImage(i, into: p.baseAddress! + i * 784) }
-    }
+    let (images, labels) = try FashionMNIST.load(.train).tensors(count: count)
     let net = try Zoo.model(named: "lenet5_relu")
-    let labels = (0..<count).map { data.label($0) }
     let batches = TensorBatchSource(images: images, labels: labels, batchSize: 64, seed: nb.seed)
     try Training.fit(model: net, train: batches,
                      optimizer: SGD(model: net, learningRate: 0.05, momentum: 0.9), epochs: epochs,

@@ -1,4 +1,5 @@
 // Text and JSON renderings of a summary: the torchinfo-like table and the JSON object.
+import CNN
 import Foundation
 
 extension ModelSummary {
@@ -65,13 +66,3 @@ extension ModelSummary {
     }
 }
 
-/// 25557032 → "25,557,032".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-        out.append(ch)
-    }
-    return (n < 0 ? "-" : "") + out
-}

@@ -1,3 +1,4 @@
+import CNN
 import Foundation
 
 /// A one-line progress display for an epoch: bar, step count, rate, running loss and ETA.
@@ -86,14 +87,6 @@ public final class ProgressBar {
         return h > 0 ? String(format: "%d:%02d:%02d", h, m, r) : String(format: "%d:%02d", m, r)
     }
 
-    /// 12700 → "12,700".
-    public static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
+    /// 12700 → "12,700" (the engine's `grouped`).
+    public static func grouped(_ n: Int) -> String { CNN.grouped(n) }
 }
