@@ -44,6 +44,18 @@ extension ConvThreading: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["auto", "per-image", "blas"] }
 }
 
+extension DirectConvolution: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "auto": self = .automatic
+        case "always": self = .always
+        case "never": self = .never
+        default: return nil
+        }
+    }
+    public static var allValueStrings: [String] { ["auto", "always", "never"] }
+}
+
 /// `course bench conv`: GFLOP/s of four convolution layers of the lecture's networks next to
 /// the GEMM they are built on.
 struct BenchConv: ParsableCommand {
@@ -68,6 +80,9 @@ struct BenchConv: ParsableCommand {
 
     @Option(help: "How convolutions use the cores: auto, per-image (parallel images, 1-thread BLAS) or blas (threaded BLAS per image).")
     var threading: ConvThreading = .automatic
+
+    @Option(help: "3x3 stride-1 convolutions: auto, always (the direct kernel where it applies) or never (im2col + GEMM).")
+    var direct: DirectConvolution = .automatic
 
     @Option(help: "Target width B·P of the batched convolution GEMMs (1: one image per GEMM).")
     var gemmWidth: Int?
@@ -115,6 +130,7 @@ struct BenchConv: ParsableCommand {
 
     func run() throws {
         ConvSettings.threading = threading
+        ConvSettings.direct = direct
         if let gemmWidth { ConvSettings.gemmWidth = max(1, gemmWidth) }
         // Other work on the machine changes the speed from minute to minute, so sgemm is timed
         // before and after every layer and the ratios use the median of all those samples.

@@ -32,6 +32,8 @@ struct BenchSuite: ParsableCommand {
     var gemmSize = 2048
 
     @Flag(help: .hidden) var memoryChild = false
+    @Option(help: "3x3 stride-1 convolutions: auto, always (direct kernel where it applies) or never (im2col + GEMM).")
+    var direct: DirectConvolution = .automatic
     @Flag(help: .hidden) var memoryEfficient = false
 
     func validate() throws {
@@ -110,6 +112,7 @@ struct BenchSuite: ParsableCommand {
     ]
 
     func run() throws {
+        ConvSettings.direct = direct
         if memoryChild { try BenchMemory.childMain(memoryEfficient: memoryEfficient); return }
         let a = Tensor.randomNormal([gemmSize, gemmSize], seed: 1), b = Tensor.randomNormal([gemmSize, gemmSize], seed: 2)
         var sgemmSamples = [sgemmGFLOPS(a, b)]

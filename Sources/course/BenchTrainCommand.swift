@@ -28,6 +28,8 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Untimed warm-up steps per model.") var warmup = 3
     @Option(help: "Only models whose name contains this text.") var only: String?
     @Flag(help: "Print one JSON object instead of the table.") var json = false
+    @Option(help: "3x3 stride-1 convolutions: auto, always (direct kernel where it applies) or never (im2col + GEMM).")
+    var direct: DirectConvolution = .automatic
 
     /// A network to time: its input shape (without the batch), class count, and constructor.
     struct Workload: Sendable {
@@ -76,6 +78,7 @@ struct BenchTrain: ParsableCommand {
     }
 
     func run() throws {
+        ConvSettings.direct = direct
         let a = Tensor.randomNormal([1024, 1024], seed: 1), b = Tensor.randomNormal([1024, 1024], seed: 2)
         var sgemmSamples = [Self.sgemmGFLOPS(a, b)]
         var results: [Result] = []

@@ -41,6 +41,11 @@ package enum ConvThreading: Int, Sendable {
     case automatic, perImage, blas
 }
 
+/// Whether 3x3 convolutions take the direct kernel: where it applies (`automatic`, `always`) or never.
+package enum DirectConvolution: Int, Sendable {
+    case automatic, always, never
+}
+
 package enum ConvSettings {
     private static let threadingRaw = Atomic<Int>(ConvThreading.automatic.rawValue)
     /// Overrides the automatic choice (for `course bench conv --threading`).
@@ -63,6 +68,22 @@ package enum ConvSettings {
     }
     private static let gemmWidthRaw = Atomic<Int>(256)
     static let columnBudget = 1 << 22
+
+    private static let directRaw = Atomic<Int>(DirectConvolution.automatic.rawValue)
+    /// Whether 3x3 stride-1 convolutions use the direct kernel (ConvDirect3x3.swift) instead of
+    /// im2col + GEMM (for `course bench conv --direct` and the tests that compare the two).
+    package static var direct: DirectConvolution {
+        get { DirectConvolution(rawValue: directRaw.load(ordering: .relaxed)) ?? .automatic }
+        set { directRaw.store(newValue.rawValue, ordering: .relaxed) }
+    }
+
+    /// Whether the convolution of geometry `g` takes the direct 3x3 kernel.
+    package static func usesDirect(_ g: ConvGeometry) -> Bool {
+        switch direct {
+        case .never: return false
+        case .automatic, .always: return direct3x3Applies(g)
+        }
+    }
 
     /// Number of image tasks for a batch of `n` (1 means: sequential images, each GEMM split by `sgemm`).
     static func imageTasks(_ n: Int, _ threading: ConvThreading) -> Int {
@@ -92,6 +113,11 @@ private func forEachImageSlice(_ n: Int, tasks: Int, _ body: (_ task: Int, _ ima
 package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry,
                            threading: ConvThreading = ConvSettings.threading) -> Tensor {
     let y = Tensor(uninitialized: [g.n, g.f, g.oh, g.ow])
+    if ConvSettings.usesDirect(g) {
+        direct3x3(x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, weight: weight.storage.base, f: g.f,
+                  bias: bias.map { UnsafePointer($0.storage.base) }, into: y.storage.base)
+        return y
+    }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
     let k = cg * g.kh * g.kw
     let xs = SendablePointer(x.storage.base), ws = SendablePointer(weight.storage.base)
@@ -155,6 +181,9 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
 package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bool, _ g: ConvGeometry,
                             needInput: Bool, needWeight: Bool, needBias: Bool,
                             threading: ConvThreading = ConvSettings.threading) -> (Tensor?, Tensor?, Tensor?) {
+    if ConvSettings.usesDirect(g) {
+        return direct3x3Backward(gy, x: x, weight: weight, g, needInput: needInput, needWeight: needWeight, needBias: needBias)
+    }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
     let k = cg * g.kh * g.kw
     let flipped = needInput && !g.isPointwise ? transposedConvolution(weight, g) : nil
@@ -273,6 +302,33 @@ private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
         t[((grp * cg + c) * fg + f) * taps + (taps - 1 - tap)] = w[((grp * fg + f) * cg + c) * taps + tap]
     } } } }
     return (geometry, SendablePointer(t), flipped)
+}
+
+/// The gradients of a convolution that `direct3x3` computes: the input gradient is the same
+/// direct convolution of gy with the weight flipped and transposed (w̃[c, f, 2 − i, 2 − j] =
+/// w[f, c, i, j]; padding 2 − 1 = 1), the weight gradient `direct3x3WeightGradient`.
+private func direct3x3Backward(_ gy: Tensor, x: Tensor, weight: Tensor, _ g: ConvGeometry,
+                               needInput: Bool, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+    var dx: Tensor?
+    if needInput {
+        let flipped = Tensor(uninitialized: [g.c, g.f, 3, 3])
+        let w = weight.storage.base, t = flipped.storage.base
+        for f in 0..<g.f { for c in 0..<g.c { for tap in 0..<9 { t[(c * g.f + f) * 9 + 8 - tap] = w[(f * g.c + c) * 9 + tap] } } }
+        let result = Tensor(uninitialized: x.shape)
+        withExtendedLifetime(flipped) {
+            direct3x3(x: gy.storage.base, n: g.n, c: g.f, h: g.h, w: g.w, weight: flipped.storage.base, f: g.c, bias: nil,
+                      into: result.storage.base)
+        }
+        dx = result
+    }
+    var dw: Tensor?
+    if needWeight {
+        let result = Tensor(uninitialized: weight.shape)
+        direct3x3WeightGradient(gy: gy.storage.base, x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, f: g.f,
+                                into: result.storage.base)
+        dw = result
+    }
+    return (dx, dw, needBias ? conv2dBiasGradient(gy, g) : nil)
 }
 
 /// db[f] = Σ_n Σ_p gy[n, f, p], parallel over f (each sum in a fixed order).

@@ -1,0 +1,83 @@
+import Testing
+import CNN
+import _TestSupport
+
+// The direct 3x3 kernel (ConvDirect3x3.swift) against the plain loops of ConvReference.swift:
+// its forward output, and the input and weight gradients that conv2dBackward computes with it.
+
+/// 3x3 stride-1 pad-1 convolutions on planes whose width is a multiple of 8, chosen to reach
+/// every path: blocks of four filters and single leftover filters, groups of three output
+/// vectors and leftover vectors, one image (filters split over the cores) and several.
+private let directCases: [ConvCase] = [
+    ConvCase(name: "6 filters (4 + 2 left over), 8x16 plane, batch 3", input: [3, 5, 8, 16], filters: 6, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "one image, 9 filters, 16x8, no bias", input: [1, 7, 16, 8], filters: 9, kernel: (3, 3), padding: (1, 1),
+             bias: false),
+    // the weight gradient takes chunks of 4 such images: two chunks, the second of one image
+    ConvCase(name: "CIFAR stage 1: 16 -> 16 at 32x32, batch 5", input: [5, 16, 32, 32], filters: 16, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "odd height 5, width 24, 3 filters only, batch 4", input: [4, 3, 5, 24], filters: 3, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "one input channel, 8x8, 4 filters, batch 5", input: [5, 1, 8, 8], filters: 4, kernel: (3, 3), padding: (1, 1)),
+]
+
+private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
+    guard let a else { Issue.record("\(c.name): \(what) missing"); return }
+    #expect(a.shape == b.shape, "\(c.name): \(what) shape")
+    #expect(isApproximatelyEqual(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4),
+            "\(c.name): \(what) differs, worst \(String(describing: worstMismatch(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4)))")
+}
+
+@Suite("conv2d direct 3x3 kernel")
+struct ConvDirect3x3Tests {
+    @Test("the direct kernels equal the plain loops: output, input and weight gradients", arguments: directCases)
+    func matchesReference(_ c: ConvCase) {
+        let g = c.geometry
+        #expect(direct3x3Applies(g))
+        let x = Tensor.randomNormal(c.input, seed: 41), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 42)
+        let b = c.bias ? Tensor.randomNormal([c.filters], seed: 43) : nil
+        let y = Tensor(zeros: [g.n, g.f, g.oh, g.ow])
+        direct3x3(x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, weight: w.storage.base, f: g.f,
+                  bias: b.map { UnsafePointer($0.storage.base) }, into: y.storage.base)
+        let expected = referenceConv2dForward(x, weight: w, bias: b, g)
+        compare(y, expected, "output (direct3x3)", c)
+        // conv2dForward takes the direct path for these geometries by default
+        compare(conv2dForward(x, weight: w, bias: b, g), expected, "output (conv2dForward)", c)
+
+        let gy = Tensor.randomNormal([g.n, g.f, g.oh, g.ow], seed: 44)
+        let ref = referenceConv2dBackward(gy, x: x, weight: w, g)
+        let (dx, dw, db) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: true,
+                                          needBias: c.bias)
+        compare(dx, ref.dx, "input gradient", c)
+        compare(dw, ref.dw, "weight gradient", c)
+        if c.bias { compare(db, ref.db, "bias gradient", c) }
+        let (dxOnly, dwNone, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: false,
+                                                 needBias: false)
+        #expect(dwNone == nil)
+        compare(dxOnly, ref.dx, "input gradient alone", c)
+        let (dxNone, dwOnly, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: false, needWeight: true,
+                                                 needBias: false)
+        #expect(dxNone == nil)
+        compare(dwOnly, ref.dw, "weight gradient alone", c)
+    }
+
+    @Test("every output is one sum in a fixed order: two runs agree bit for bit")
+    func deterministic() {
+        let c = directCases[2], g = c.geometry
+        let x = Tensor.randomNormal(c.input, seed: 45), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 46)
+        let first = conv2dForward(x, weight: w, bias: nil, g), second = conv2dForward(x, weight: w, bias: nil, g)
+        #expect(first.scalars == second.scalars)
+    }
+
+    @Test("the kernel is chosen only where it applies")
+    func applicability() {
+        let x = [2, 4, 16, 16]
+        #expect(direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (1, 1))))
+        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], stride: (2, 2), padding: (1, 1))))
+        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (0, 0))))
+        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 2, 3, 3], padding: (1, 1), groups: 2)))
+        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (2, 2), dilation: (2, 2))))
+        #expect(!direct3x3Applies(ConvGeometry(input: [2, 4, 14, 14], weight: [4, 4, 3, 3], padding: (1, 1))))
+        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 5, 5], padding: (1, 1))))
+    }
+}
