@@ -5,9 +5,10 @@ import _TestSupport
 // The direct 3x3 kernel (ConvDirect3x3.swift) against the plain loops of ConvReference.swift:
 // its forward output, and the input and weight gradients that conv2dBackward computes with it.
 
-/// 3x3 stride-1 pad-1 convolutions on planes whose width is a multiple of 8, chosen to reach
-/// every path: blocks of four filters and single leftover filters, groups of three output
-/// vectors and leftover vectors, one image (filters split over the cores) and several.
+/// 3x3 stride-1 pad-1 convolutions chosen to reach every path: widths that are a multiple of 8
+/// (output vectors inside rows) and others (vectors through the padded-width plane), blocks of
+/// four filters and single leftover filters, groups of three output vectors and leftover
+/// vectors, one image (filters split over the cores) and several.
 private let directCases: [ConvCase] = [
     ConvCase(name: "6 filters (4 + 2 left over), 8x16 plane, batch 3", input: [3, 5, 8, 16], filters: 6, kernel: (3, 3),
              padding: (1, 1)),
@@ -19,6 +20,16 @@ private let directCases: [ConvCase] = [
     ConvCase(name: "odd height 5, width 24, 3 filters only, batch 4", input: [4, 3, 5, 24], filters: 3, kernel: (3, 3),
              padding: (1, 1)),
     ConvCase(name: "one input channel, 8x8, 4 filters, batch 5", input: [5, 1, 8, 8], filters: 4, kernel: (3, 3), padding: (1, 1)),
+    ConvCase(name: "7x7 plane (ResNet stage 5), 6 -> 5, batch 2", input: [2, 6, 7, 7], filters: 5, kernel: (3, 3), padding: (1, 1)),
+    ConvCase(name: "one image, 14x14, 8 -> 8", input: [1, 8, 14, 14], filters: 8, kernel: (3, 3), padding: (1, 1)),
+    ConvCase(name: "5x9 plane, batch 3, no bias", input: [3, 4, 5, 9], filters: 4, kernel: (3, 3),
+             padding: (1, 1), bias: false),
+    // more than 64 channels: the sums run over blocks of channels, each pass adding onto the output
+    ConvCase(name: "70 -> 6 channels at 8x8 (two channel blocks), batch 2", input: [2, 70, 8, 8], filters: 6, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "one image, 130 -> 5 channels at 6x6 (three channel blocks)", input: [1, 130, 6, 6], filters: 5,
+             kernel: (3, 3), padding: (1, 1)),
+    ConvCase(name: "1x3 plane", input: [2, 3, 1, 3], filters: 2, kernel: (3, 3), padding: (1, 1)),
 ]
 
 private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
@@ -77,7 +88,7 @@ struct ConvDirect3x3Tests {
         #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (0, 0))))
         #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 2, 3, 3], padding: (1, 1), groups: 2)))
         #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (2, 2), dilation: (2, 2))))
-        #expect(!direct3x3Applies(ConvGeometry(input: [2, 4, 14, 14], weight: [4, 4, 3, 3], padding: (1, 1))))
+        #expect(direct3x3Applies(ConvGeometry(input: [2, 4, 14, 14], weight: [4, 4, 3, 3], padding: (1, 1))))
         #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 5, 5], padding: (1, 1))))
     }
 }

@@ -1,5 +1,5 @@
-// Direct 3x3 convolution (stride 1, padding 1, no dilation, one group) for planes whose width is
-// a multiple of 8: the layers of the CIFAR ResNets, VGG's and ResNet's 3x3 stages.
+// Direct 3x3 convolution (stride 1, padding 1, no dilation, one group): the layers of the CIFAR
+// ResNets, VGG's and ResNet's 3x3 stages, DenseNet's 3x3 convolutions.
 //
 // im2col copies every input pixel nine times into a [C·9, H·W] matrix and BLAS then packs that
 // matrix again before its micro-kernel reads it. With few channels (a CIFAR stage-1 layer:
@@ -11,8 +11,8 @@
 //
 // Each call of the main micro-kernel computes 4 filters × 3 vectors of 8 output pixels
 // (12 accumulators): per tap, 3 unaligned loads and 4 broadcasts feed 12 fused multiply-adds.
-// The vectors run through the plane in row-major order (a vector never straddles two rows
-// because W is a multiple of 8). The weights are repacked as [F/4][C][9][4] so the four
+// The vectors run through the plane in row-major order (see Direct3x3Plane for widths that are
+// not a multiple of 8). The weights are repacked as [F/4][C][9][4] so the four
 // broadcasts of one tap read consecutive floats. Every output is one sum in the fixed order
 // (c, i, j), whatever the threading.
 //
@@ -22,8 +22,7 @@
 
 /// Whether `direct3x3` computes the convolution of geometry `g`.
 package func direct3x3Applies(_ g: ConvGeometry) -> Bool {
-    g.kh == 3 && g.kw == 3 && g.stride == (1, 1) && g.padding == (1, 1) && g.dilation == (1, 1)
-        && g.groups == 1 && g.w % 8 == 0 && g.w >= 8
+    g.kh == 3 && g.kw == 3 && g.stride == (1, 1) && g.padding == (1, 1) && g.dilation == (1, 1) && g.groups == 1
 }
 
 /// y [N, F, H, W] = conv(x [N, C, H, W], weight [F, C, 3, 3], stride 1, padding 1) (+ bias [F]).
@@ -31,8 +30,8 @@ package func direct3x3Applies(_ g: ConvGeometry) -> Bool {
 package func direct3x3(x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
                        weight: UnsafePointer<Float>, f: Int, bias: UnsafePointer<Float>?,
                        into y: UnsafeMutablePointer<Float>) {
-    precondition(w % 8 == 0 && h >= 1 && c >= 1 && f >= 1, "direct3x3: width \(w) must be a multiple of 8")
-    let blocks = f / 4, wp = w + 2, paddedPlane = (h + 2) * wp
+    precondition(h >= 1 && w >= 1 && c >= 1 && f >= 1, "direct3x3: empty geometry (\(c)x\(h)x\(w) -> \(f))")
+    let blocks = f / 4
     // [F/4][C][9][4]: block b, channel c, tap t, filter 4b + k
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, blocks * c * 36))
     defer { packed.deallocate() }
@@ -42,100 +41,121 @@ package func direct3x3(x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
     let xs = SendablePointer(UnsafeMutablePointer(mutating: x)), ws = SendablePointer(UnsafeMutablePointer(mutating: weight))
     let ps = SendablePointer(packed), ys = SendablePointer(y)
     let bs = bias.map { SendablePointer(UnsafeMutablePointer(mutating: $0)) }
-    let geometry = Direct3x3Plane(c: c, h: h, w: w, f: f)
+    let plane = Direct3x3Plane(c: c, h: h, w: w)
+    let units = blocks + f % 4   // blocks of four filters, then single filters
+    func filters(_ u: Int) -> Range<Int> { u < blocks ? 4 * u ..< 4 * u + 4 : 4 * blocks + (u - blocks) ..< 4 * blocks + (u - blocks) + 1 }
 
-    if n == 1 {   // one image: pad it once, split the filters
-        let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * paddedPlane)
+    if n == 1 {   // one image: lay it out once, split the filters
+        let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * plane.inputPlane)
         defer { pad.deallocate() }
-        padImage(x, channels: c, h: h, w: w, into: pad)
+        pad.initialize(repeating: 0, count: c * plane.inputPlane)
+        plane.layOut(x, into: pad)
         let pads = SendablePointer(pad)
-        let units = blocks + f % 4   // full blocks, then single filters
         parallelRanges(units, minimumPerTask: max(1, (1 << 16) / max(1, c * h * w))) { us in
+            let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: 4 * plane.outputPlane)
+            defer { scratch?.deallocate() }
             for u in us {
-                geometry.filters(u < blocks ? 4 * u ..< 4 * u + 4 : 4 * blocks + (u - blocks) ..< 4 * blocks + (u - blocks) + 1,
-                                 pad: pads.p, packed: ps.p, weight: ws.p, bias: bs?.p, into: ys.p)
+                plane.filters(filters(u), pad: pads.p, packed: ps.p, weight: ws.p, bias: bs?.p, scratch: scratch, into: ys.p)
             }
         }
         return
     }
     parallelRanges(n) { images in
-        let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * paddedPlane)
-        defer { pad.deallocate() }
-        pad.update(repeating: 0, count: c * paddedPlane)
+        let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * plane.inputPlane)
+        let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: 4 * plane.outputPlane)
+        defer { pad.deallocate(); scratch?.deallocate() }
+        pad.initialize(repeating: 0, count: c * plane.inputPlane)
         for i in images {
-            padImage(xs.p + i * c * h * w, channels: c, h: h, w: w, into: pad, bordersZeroed: true)
+            plane.layOut(xs.p + i * c * h * w, into: pad)
             let out = ys.p + i * f * h * w
-            for b in 0..<blocks {
-                geometry.filters(4 * b ..< 4 * b + 4, pad: pad, packed: ps.p, weight: ws.p, bias: bs?.p, into: out)
-            }
-            for single in (4 * blocks)..<f {
-                geometry.filters(single ..< single + 1, pad: pad, packed: ps.p, weight: ws.p, bias: bs?.p, into: out)
+            for u in 0..<units {
+                plane.filters(filters(u), pad: pad, packed: ps.p, weight: ws.p, bias: bs?.p, scratch: scratch, into: out)
             }
         }
     }
 }
 
-/// Copies x [C, H, W] into pad [C, H + 2, W + 2] with a zero border (written unless the buffer's
-/// borders are already zero).
-func padImage(_ x: UnsafePointer<Float>, channels c: Int, h: Int, w: Int, into pad: UnsafeMutablePointer<Float>,
-                      bordersZeroed: Bool = false) {
-    let wp = w + 2, plane = (h + 2) * wp
-    for ch in 0..<c {
-        let dst = pad + ch * plane, src = x + ch * h * w
-        if !bordersZeroed {
-            dst.update(repeating: 0, count: wp)
-            (dst + (h + 1) * wp).update(repeating: 0, count: wp)
-        }
-        for r in 0..<h {
-            let row = dst + (r + 1) * wp
-            if !bordersZeroed { row[0] = 0; row[w + 1] = 0 }
-            (row + 1).update(from: src + r * w, count: w)
-        }
-    }
-}
-
-/// The plane geometry of one direct convolution, and the loops over its output vectors.
-private struct Direct3x3Plane {
-    let c, h, w, f: Int
+/// The layout of one image for the direct kernels, and the loops over its output vectors.
+///
+/// The input is copied with a zero border into planes of (H + 2) rows of W + 2 floats. When W is a
+/// multiple of 8 the output vectors are 8 pixels of one row, written straight into y. Otherwise
+/// the output is computed with the padded row length too: vector t covers positions 8t ..< 8t + 8
+/// of a [H, W + 2] plane, whose pixel (r, x) reads tap (i, j) at position + i·(W + 2) + j of the
+/// padded input, so one loop runs through the plane whatever W is; the W valid columns of each
+/// row are then copied to y (the two extra columns are computed and dropped).
+struct Direct3x3Plane {
+    let c, h, w: Int
     var wp: Int { w + 2 }
+    /// Floats per padded input channel (the last vector of a wide plane reads up to 9 floats past the padded rows).
+    var inputPlane: Int { (h + 2) * wp + 16 }
+    var rowsAligned: Bool { w % 8 == 0 }
+    /// Output vectors per plane.
+    var vectors: Int { rowsAligned ? h * w / 8 : (h * wp + 7) / 8 }
+    /// Input channels summed per pass over the output (see `filters`).
+    static let channelBlock = 64
+    /// Floats per output plane in the scratch buffer of a plane that is not row-aligned.
+    var outputPlane: Int { 8 * vectors }
 
-    /// Output planes `filters` (4 filters from a packed block, or 1 from the plain weight) of one image.
+    /// Copies x [C, H, W] into the interior of pad [C][inputPlane] (whose border is zero).
+    func layOut(_ x: UnsafePointer<Float>, into pad: UnsafeMutablePointer<Float>) {
+        for ch in 0..<c {
+            let dst = pad + ch * inputPlane + wp + 1, src = x + ch * h * w
+            for r in 0..<h { (dst + r * wp).update(from: src + r * w, count: w) }
+        }
+    }
+
+    /// Output planes `filters` (4 filters from a packed block, or 1 from the plain weight) of one
+    /// image; `scratch` holds 4 output planes when the rows are not aligned.
     @inline(__always)
     func filters(_ filters: Range<Int>, pad: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
-        let vectors = h * w / 8, perRow = w / 8
-        let wp = self.wp, plane = (h + 2) * wp, hw = h * w
-        // vector v covers output row v / perRow, columns 8·(v % perRow) ..< +8; in the padded
-        // plane its tap (0, 0) starts at row r, column 8·(v % perRow)
-        @inline(__always) func inputOffset(_ v: Int) -> Int { (v / perRow) * wp + 8 * (v % perRow) }
-        @inline(__always) func outputOffset(_ v: Int) -> Int { 8 * v }
-        if filters.count == 4 {
-            let f0 = filters.lowerBound
-            let blockWeights = packed + (f0 / 4) * c * 36
-            let b0 = bias.map { SIMD8<Float>(repeating: $0[f0]) } ?? .zero
-            let b1 = bias.map { SIMD8<Float>(repeating: $0[f0 + 1]) } ?? .zero
-            let b2 = bias.map { SIMD8<Float>(repeating: $0[f0 + 2]) } ?? .zero
-            let b3 = bias.map { SIMD8<Float>(repeating: $0[f0 + 3]) } ?? .zero
-            let out = y + f0 * hw
-            var v = 0
-            while v + 3 <= vectors {
-                kernel4x3(pad, plane: plane, wp: wp, channels: c, weights: blockWeights,
-                          offsets: (inputOffset(v), inputOffset(v + 1), inputOffset(v + 2)),
-                          bias: (b0, b1, b2, b3), out: out, outOffsets: (outputOffset(v), outputOffset(v + 1), outputOffset(v + 2)), hw: hw)
-                v += 3
-            }
-            while v < vectors {
-                kernel4x1(pad, plane: plane, wp: wp, channels: c, weights: blockWeights, offset: inputOffset(v),
-                          bias: (b0, b1, b2, b3), out: out + outputOffset(v), hw: hw)
-                v += 1
-            }
-        } else {
-            for fi in filters {
-                let wf = weight + fi * c * 9, b = bias.map { SIMD8<Float>(repeating: $0[fi]) } ?? .zero
-                for v in 0..<vectors {
-                    kernel1x1(pad, plane: plane, wp: wp, channels: c, weights: wf, offset: inputOffset(v), bias: b,
-                              out: y + fi * hw + outputOffset(v))
+                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>?,
+                 into y: UnsafeMutablePointer<Float>) {
+        let vectors = self.vectors, perRow = w / 8, wp = self.wp, plane = inputPlane, hw = h * w
+        let aligned = rowsAligned
+        // aligned: vector v is output row v / perRow, columns 8·(v % perRow) ..< +8, its tap (0, 0)
+        // at row v / perRow, column 8·(v % perRow) of the padded plane; otherwise position 8v of both
+        @inline(__always) func inputOffset(_ v: Int) -> Int { aligned ? (v / perRow) * wp + 8 * (v % perRow) : 8 * v }
+        let out = aligned ? y + filters.lowerBound * hw : scratch!
+        let outStride = aligned ? hw : outputPlane
+        // Channels in blocks of `channelBlock`: the block's weights stay in the L1 cache and its
+        // input rows in L2 while all vectors of the plane go by (256 channels at 14x14 otherwise
+        // stream 36 KB of weights and 280 KB of input through every group of vectors).
+        for c0 in stride(from: 0, to: c, by: Self.channelBlock) {
+            let channels = min(Self.channelBlock, c - c0), accumulate = c0 > 0
+            let input = pad + c0 * plane
+            if filters.count == 4 {
+                let f0 = filters.lowerBound
+                let blockWeights = packed + ((f0 / 4) * c + c0) * 36
+                let b0 = bias.map { SIMD8<Float>(repeating: $0[f0]) } ?? .zero
+                let b1 = bias.map { SIMD8<Float>(repeating: $0[f0 + 1]) } ?? .zero
+                let b2 = bias.map { SIMD8<Float>(repeating: $0[f0 + 2]) } ?? .zero
+                let b3 = bias.map { SIMD8<Float>(repeating: $0[f0 + 3]) } ?? .zero
+                var v = 0
+                while v + 3 <= vectors {
+                    kernel4x3(input, plane: plane, wp: wp, channels: channels, weights: blockWeights,
+                              offsets: (inputOffset(v), inputOffset(v + 1), inputOffset(v + 2)),
+                              bias: (b0, b1, b2, b3), out: out, outOffsets: (8 * v, 8 * v + 8, 8 * v + 16), hw: outStride,
+                              accumulate: accumulate)
+                    v += 3
                 }
+                while v < vectors {
+                    kernel4x1(input, plane: plane, wp: wp, channels: channels, weights: blockWeights, offset: inputOffset(v),
+                              bias: (b0, b1, b2, b3), out: out + 8 * v, hw: outStride, accumulate: accumulate)
+                    v += 1
+                }
+            } else {
+                let fi = filters.lowerBound
+                let wf = weight + (fi * c + c0) * 9, b = bias.map { SIMD8<Float>(repeating: $0[fi]) } ?? .zero
+                for v in 0..<vectors {
+                    kernel1x1(input, plane: plane, wp: wp, channels: channels, weights: wf, offset: inputOffset(v), bias: b,
+                              out: out + 8 * v, accumulate: accumulate)
+                }
+            }
+        }
+        if !aligned {   // the W valid columns of each row
+            for k in 0..<filters.count {
+                let src = out + k * outStride, dst = y + (filters.lowerBound + k) * hw
+                for r in 0..<h { (dst + r * w).update(from: src + r * wp, count: w) }
             }
         }
     }
@@ -155,11 +175,18 @@ func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 @inline(__always)
 private func kernel4x3(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, channels: Int, weights: UnsafePointer<Float>,
                        offsets: (Int, Int, Int), bias: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
-                       out: UnsafeMutablePointer<Float>, outOffsets: (Int, Int, Int), hw: Int) {
+                       out: UnsafeMutablePointer<Float>, outOffsets: (Int, Int, Int), hw: Int, accumulate: Bool) {
     var a00 = bias.0, a01 = bias.0, a02 = bias.0
     var a10 = bias.1, a11 = bias.1, a12 = bias.1
     var a20 = bias.2, a21 = bias.2, a22 = bias.2
     var a30 = bias.3, a31 = bias.3, a32 = bias.3
+    if accumulate {   // a later block of channels: start from the partial sums in out
+        let o1 = out + hw, o2 = out + 2 &* hw, o3 = out + 3 &* hw
+        a00 = load8(out + outOffsets.0); a01 = load8(out + outOffsets.1); a02 = load8(out + outOffsets.2)
+        a10 = load8(o1 + outOffsets.0); a11 = load8(o1 + outOffsets.1); a12 = load8(o1 + outOffsets.2)
+        a20 = load8(o2 + outOffsets.0); a21 = load8(o2 + outOffsets.1); a22 = load8(o2 + outOffsets.2)
+        a30 = load8(o3 + outOffsets.0); a31 = load8(o3 + outOffsets.1); a32 = load8(o3 + outOffsets.2)
+    }
     var xc = pad, wc = weights
     for _ in 0..<channels {
         for i in 0..<3 {
@@ -190,8 +217,9 @@ private func kernel4x3(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, channel
 @inline(__always)
 private func kernel4x1(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, channels: Int, weights: UnsafePointer<Float>,
                        offset: Int, bias: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
-                       out: UnsafeMutablePointer<Float>, hw: Int) {
+                       out: UnsafeMutablePointer<Float>, hw: Int, accumulate: Bool) {
     var a0 = bias.0, a1 = bias.1, a2 = bias.2, a3 = bias.3
+    if accumulate { a0 = load8(out); a1 = load8(out + hw); a2 = load8(out + 2 &* hw); a3 = load8(out + 3 &* hw) }
     var xc = pad, wc = weights
     for _ in 0..<channels {
         for i in 0..<3 {
@@ -211,8 +239,8 @@ private func kernel4x1(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, channel
 /// 1 filter × 1 vector (filters left over after the blocks of four). `weights` is the filter's [C][9].
 @inline(__always)
 private func kernel1x1(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, channels: Int, weights: UnsafePointer<Float>,
-                       offset: Int, bias: SIMD8<Float>, out: UnsafeMutablePointer<Float>) {
-    var a = bias
+                       offset: Int, bias: SIMD8<Float>, out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    var a = accumulate ? load8(out) : bias
     var xc = pad, wc = weights
     for _ in 0..<channels {
         for i in 0..<3 {
