@@ -64,12 +64,53 @@ struct LessonWorkspace {
                             hint: "`course lessons` lists them")
     }
 
+    /// The lesson's executable, built first (`swift build --product <target>`, in this kit's build
+    /// configuration) when it is missing or older than its main.swift, so that editing a lesson
+    /// and then running or weaving it just works.
     func binary(_ lesson: LessonEntry) throws -> URL {
         let url = buildDirectory.appendingPathComponent(lesson.target)
+        if isStale(lesson, binary: url) { try build(lesson) }
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw CourseFailure(message: "lesson executable \(url.path) not found", hint: "build it with `swift build -c release` (or `make`)")
+            throw CourseFailure(message: "lesson executable \(relative(url)) not found", hint: "build it with `swift build -c release` (or `make`)")
         }
         return url
+    }
+
+    private func isStale(_ lesson: LessonEntry, binary url: URL) -> Bool {
+        let attributes = FileManager.default
+        guard attributes.isExecutableFile(atPath: url.path),
+              let built = (try? attributes.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return true }
+        let edited = (try? attributes.attributesOfItem(atPath: lesson.mainFile.path))?[.modificationDate] as? Date ?? .distantPast
+        return edited > built
+    }
+
+    /// Runs `swift build -c <configuration> --product <target>` for the build directory this
+    /// `course` runs from (`<scratch>/<triple>/<configuration>`). Throws a failure that says what to
+    /// do when the directory is not such a build directory or the build fails.
+    private func build(_ lesson: LessonEntry) throws {
+        let configuration = buildDirectory.lastPathComponent
+        guard configuration == "release" || configuration == "debug" else { return }
+        let scratch = buildDirectory.deletingLastPathComponent().deletingLastPathComponent()
+        print("  \(lesson.target): building (its source is newer than its executable)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "build", "-c", configuration, "--product", lesson.target, "--scratch-path", scratch.path,
+                             "--package-path", root.path]
+        let log = Pipe()
+        process.standardOutput = log
+        process.standardError = log
+        do { try process.run() } catch {
+            throw CourseFailure(message: "could not start `swift build` to rebuild \(lesson.target): \(error.localizedDescription)",
+                                hint: "build it with `swift build -c release` (or `make`)")
+        }
+        let output = log.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: output, as: UTF8.self)
+            let errors = text.split(separator: "\n").filter { $0.contains("error:") && !$0.contains("`- error:") }.prefix(10).joined(separator: "\n")
+            throw CourseFailure(message: "\(lesson.folder)/main.swift does not build:\n\(errors.isEmpty ? text : errors)",
+                                hint: "fix the errors above, then run the command again")
+        }
     }
 
     func transcriptURL(_ lesson: LessonEntry) -> URL {
@@ -124,17 +165,10 @@ struct LessonWorkspace {
         return (transcript, try LessonSource(text: text, fileName: "main.swift"))
     }
 
-    /// The transcript for weaving: the last run's if it matches main.swift, else the lesson is run
-    /// again (quietly, through the cache: prose edits rerun no experiment) when its binary is at
-    /// least as new as the source.
+    /// The transcript for weaving: the last run's if it matches main.swift, else the lesson is
+    /// rebuilt if needed and run again (quietly, through the cache: prose edits rerun no experiment).
     func transcriptForWeaving(_ lesson: LessonEntry, mode: RunMode?) throws -> (Transcript, LessonSource) {
         if let current = try currentTranscript(lesson), mode == nil || current.0.mode == mode { return current }
-        let binaryDate = (try? FileManager.default.attributesOfItem(atPath: try binary(lesson).path)[.modificationDate] as? Date) ?? .distantPast
-        let sourceDate = (try? FileManager.default.attributesOfItem(atPath: lesson.mainFile.path)[.modificationDate] as? Date) ?? .distantFuture
-        guard binaryDate >= sourceDate else {
-            throw CourseFailure(message: "\(lesson.folder)/main.swift changed since its executable was built",
-                                hint: "`make handouts` rebuilds and reruns it through the cache")
-        }
         print("  \(lesson.target): no transcript for the current source; running it through the cache")
         let status = try run(lesson, arguments: ["--quiet"] + (mode.map { $0 == .full ? [] : ["--\($0.rawValue)"] } ?? []))
         guard status == 0 else { throw CourseFailure(message: "\(lesson.target) exited with status \(status)", hint: nil) }
