@@ -29,6 +29,13 @@ private let directCases: [ConvCase] = [
              padding: (1, 1)),
     ConvCase(name: "one image, 130 -> 5 channels at 6x6 (three channel blocks)", input: [1, 130, 6, 6], filters: 5,
              kernel: (3, 3), padding: (1, 1)),
+    // wide planes: several tiles of rows (Direct3x3Plane.tiles keeps a tile's input rows near 256 KB)
+    ConvCase(name: "one image, 64 -> 8 at 12x200 (4 tiles, split by tile)", input: [1, 64, 12, 200], filters: 8, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "one image, 66 -> 6 at 9x150 (3 tiles x 3 filter units), unaligned", input: [1, 66, 9, 150], filters: 6,
+             kernel: (3, 3), padding: (1, 1)),
+    ConvCase(name: "70 -> 5 at 9x150, batch 2 (tiles inside each image), unaligned", input: [2, 70, 9, 150], filters: 5,
+             kernel: (3, 3), padding: (1, 1)),
     ConvCase(name: "1x3 plane", input: [2, 3, 1, 3], filters: 2, kernel: (3, 3), padding: (1, 1)),
 ]
 
@@ -45,6 +52,9 @@ struct ConvDirect3x3Tests {
     func matchesReference(_ c: ConvCase) {
         let g = c.geometry
         #expect(direct3x3Applies(g))
+        if c.name.contains("tiles") {   // the tiling is really exercised
+            #expect(direct3x3TileCount(channels: g.c, height: g.h, width: g.w) >= 3, "\(c.name)")
+        }
         let x = Tensor.randomNormal(c.input, seed: 41), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 42)
         let b = c.bias ? Tensor.randomNormal([c.filters], seed: 43) : nil
         let y = Tensor(zeros: [g.n, g.f, g.oh, g.ow])

@@ -26,7 +26,8 @@ package func direct3x3Applies(_ g: ConvGeometry) -> Bool {
 }
 
 /// y [N, F, H, W] = conv(x [N, C, H, W], weight [F, C, 3, 3], stride 1, padding 1) (+ bias [F]).
-/// Images are split over the cores; a single image splits its filter blocks instead.
+/// Images are split over the cores; a single image splits its tiles of rows (or, for a plane of
+/// one tile, its filter blocks) instead.
 package func direct3x3(x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
                        weight: UnsafePointer<Float>, f: Int, bias: UnsafePointer<Float>?,
                        into y: UnsafeMutablePointer<Float>) {
@@ -38,41 +39,48 @@ package func direct3x3(x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
     for b in 0..<blocks { for ch in 0..<c { for t in 0..<9 { for k in 0..<4 {
         packed[((b * c + ch) * 9 + t) * 4 + k] = weight[((4 * b + k) * c + ch) * 9 + t]
     } } } }
-    let xs = SendablePointer(UnsafeMutablePointer(mutating: x)), ws = SendablePointer(UnsafeMutablePointer(mutating: weight))
-    let ps = SendablePointer(packed), ys = SendablePointer(y)
-    let bs = bias.map { SendablePointer(UnsafeMutablePointer(mutating: $0)) }
-    let plane = Direct3x3Plane(c: c, h: h, w: w)
-    let units = blocks + f % 4   // blocks of four filters, then single filters
-    func filters(_ u: Int) -> Range<Int> { u < blocks ? 4 * u ..< 4 * u + 4 : 4 * blocks + (u - blocks) ..< 4 * blocks + (u - blocks) + 1 }
+    let xs = SendablePointer(UnsafeMutablePointer(mutating: x))
+    let plane = Direct3x3Plane(c: c, f: f, h: h, w: w, packed: packed, weight: weight, bias: bias)
+    let ys = SendablePointer(y)
+    let tiles = plane.tiles, units = plane.units
 
-    if n == 1 {   // one image: lay it out once, split the filters
+    if n == 1 {   // one image: lay it out once, split its tiles (or its filters, for a single tile)
         let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * plane.inputPlane)
-        defer { pad.deallocate() }
+        let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: f * plane.outputPlane)
+        defer { pad.deallocate(); scratch?.deallocate() }
         pad.initialize(repeating: 0, count: c * plane.inputPlane)
         plane.layOut(x, into: pad)
-        let pads = SendablePointer(pad)
-        parallelRanges(units, minimumPerTask: max(1, (1 << 16) / max(1, c * h * w))) { us in
-            let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: 4 * plane.outputPlane)
-            defer { scratch?.deallocate() }
-            for u in us {
-                plane.filters(filters(u), pad: pads.p, packed: ps.p, weight: ws.p, bias: bs?.p, scratch: scratch, into: ys.p)
+        let pads = SendablePointer(pad), out = SendablePointer(scratch ?? y)
+        let unitGroups = tiles.count >= 2 * Engine.threadCount ? 1 : units   // work items: tile-major
+        parallelRanges(tiles.count * unitGroups, minimumPerTask: max(1, (1 << 16) / max(1, c * h * w * f / (tiles.count * unitGroups)))) { items in
+            for item in items {
+                let (t, g) = (item / unitGroups, item % unitGroups)
+                let us = unitGroups == 1 ? 0..<units : g..<(g + 1)
+                plane.convolve(units: us, vectors: tiles[t], pad: pads.p, into: out.p)
             }
         }
+        if let scratch { plane.copyValidColumns(scratch, into: y) }
         return
     }
     parallelRanges(n) { images in
         let pad = UnsafeMutablePointer<Float>.allocate(capacity: c * plane.inputPlane)
-        let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: 4 * plane.outputPlane)
+        let scratch = plane.rowsAligned ? nil : UnsafeMutablePointer<Float>.allocate(capacity: f * plane.outputPlane)
         defer { pad.deallocate(); scratch?.deallocate() }
         pad.initialize(repeating: 0, count: c * plane.inputPlane)
         for i in images {
             plane.layOut(xs.p + i * c * h * w, into: pad)
             let out = ys.p + i * f * h * w
-            for u in 0..<units {
-                plane.filters(filters(u), pad: pad, packed: ps.p, weight: ws.p, bias: bs?.p, scratch: scratch, into: out)
-            }
+            for tile in tiles { plane.convolve(units: 0..<units, vectors: tile, pad: pad, into: scratch ?? out) }
+            if let scratch { plane.copyValidColumns(scratch, into: out) }
         }
     }
+}
+
+/// Tiles of rows `direct3x3` cuts a C x H x W input's output plane into (for tests of the tiling).
+package func direct3x3TileCount(channels c: Int, height h: Int, width w: Int) -> Int {
+    let dummy = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { dummy.deallocate() }
+    return Direct3x3Plane(c: c, f: 1, h: h, w: w, packed: dummy, weight: dummy, bias: nil).tiles.count
 }
 
 /// The layout of one image for the direct kernels, and the loops over its output vectors.
@@ -83,18 +91,45 @@ package func direct3x3(x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
 /// of a [H, W + 2] plane, whose pixel (r, x) reads tap (i, j) at position + i·(W + 2) + j of the
 /// padded input, so one loop runs through the plane whatever W is; the W valid columns of each
 /// row are then copied to y (the two extra columns are computed and dropped).
-struct Direct3x3Plane {
-    let c, h, w: Int
+///
+/// Cache blocking. The vectors are taken in tiles of whole rows, and the input channels in blocks
+/// of `channelBlock`: for one tile and one channel block, every filter block runs over the tile's
+/// vectors, so the rows of input it reads (the tile's rows and the two around them, about 256 KB)
+/// stay in L2 and the block's weights (4 filters × 64 channels × 9 taps, 9 KB) in L1. Without the
+/// tiles, a VGG layer at 224x224 streams its whole 13 MB input once per filter block; without the
+/// channel blocks, 256 channels at 14x14 stream 36 KB of weights through every group of vectors.
+/// Later channel blocks add onto the partial sums in the output.
+struct Direct3x3Plane: @unchecked Sendable {
+    let c, f, h, w: Int
+    let packed: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?
+
+    init(c: Int, f: Int, h: Int, w: Int, packed: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+        self.c = c; self.f = f; self.h = h; self.w = w
+        self.packed = UnsafePointer(packed); self.weight = weight; self.bias = bias
+    }
+
     var wp: Int { w + 2 }
     /// Floats per padded input channel (the last vector of a wide plane reads up to 9 floats past the padded rows).
     var inputPlane: Int { (h + 2) * wp + 16 }
     var rowsAligned: Bool { w % 8 == 0 }
     /// Output vectors per plane.
     var vectors: Int { rowsAligned ? h * w / 8 : (h * wp + 7) / 8 }
-    /// Input channels summed per pass over the output (see `filters`).
-    static let channelBlock = 64
     /// Floats per output plane in the scratch buffer of a plane that is not row-aligned.
-    var outputPlane: Int { 8 * vectors }
+    var outputPlane: Int { rowsAligned ? h * w : 8 * vectors }
+    /// Blocks of four filters, then single filters.
+    var units: Int { f / 4 + f % 4 }
+    /// Input channels summed per pass over a tile.
+    static let channelBlock = 64
+
+    /// The vectors in tiles of whole rows: as many rows as keep a channel block's input rows
+    /// (tile + 2 rows) within about 256 KB, at least one row; a multiple of 3 vectors where the
+    /// plane allows (the main micro-kernel takes 3 vectors at a time).
+    var tiles: [Range<Int>] {
+        let channels = min(c, Self.channelBlock)
+        let rows = max(1, (1 << 16) / max(1, channels * wp) - 2)
+        let perTile = max(3, (rows * (rowsAligned ? w : wp) / 8) / 3 * 3)
+        return stride(from: 0, to: vectors, by: perTile).map { $0 ..< min(vectors, $0 + perTile) }
+    }
 
     /// Copies x [C, H, W] into the interior of pad [C][inputPlane] (whose border is zero).
     func layOut(_ x: UnsafePointer<Float>, into pad: UnsafeMutablePointer<Float>) {
@@ -104,58 +139,55 @@ struct Direct3x3Plane {
         }
     }
 
-    /// Output planes `filters` (4 filters from a packed block, or 1 from the plain weight) of one
-    /// image; `scratch` holds 4 output planes when the rows are not aligned.
+    /// The W valid columns of each row of the [F][outputPlane] scratch planes, into y [F, H, W].
+    func copyValidColumns(_ scratch: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        for k in 0..<f {
+            let src = scratch + k * outputPlane, dst = y + k * h * w
+            for r in 0..<h { (dst + r * w).update(from: src + r * wp, count: w) }
+        }
+    }
+
+    /// Output vectors `vectors` of the filters of `units`, into `out` [F][outputPlane] (y itself
+    /// when the rows are aligned), summing the input channels block by block.
     @inline(__always)
-    func filters(_ filters: Range<Int>, pad: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>?,
-                 into y: UnsafeMutablePointer<Float>) {
-        let vectors = self.vectors, perRow = w / 8, wp = self.wp, plane = inputPlane, hw = h * w
+    func convolve(units: Range<Int>, vectors: Range<Int>, pad: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let perRow = w / 8, wp = self.wp, plane = inputPlane, outStride = outputPlane, blocks = f / 4
         let aligned = rowsAligned
         // aligned: vector v is output row v / perRow, columns 8·(v % perRow) ..< +8, its tap (0, 0)
         // at row v / perRow, column 8·(v % perRow) of the padded plane; otherwise position 8v of both
         @inline(__always) func inputOffset(_ v: Int) -> Int { aligned ? (v / perRow) * wp + 8 * (v % perRow) : 8 * v }
-        let out = aligned ? y + filters.lowerBound * hw : scratch!
-        let outStride = aligned ? hw : outputPlane
-        // Channels in blocks of `channelBlock`: the block's weights stay in the L1 cache and its
-        // input rows in L2 while all vectors of the plane go by (256 channels at 14x14 otherwise
-        // stream 36 KB of weights and 280 KB of input through every group of vectors).
         for c0 in stride(from: 0, to: c, by: Self.channelBlock) {
             let channels = min(Self.channelBlock, c - c0), accumulate = c0 > 0
             let input = pad + c0 * plane
-            if filters.count == 4 {
-                let f0 = filters.lowerBound
-                let blockWeights = packed + ((f0 / 4) * c + c0) * 36
-                let b0 = bias.map { SIMD8<Float>(repeating: $0[f0]) } ?? .zero
-                let b1 = bias.map { SIMD8<Float>(repeating: $0[f0 + 1]) } ?? .zero
-                let b2 = bias.map { SIMD8<Float>(repeating: $0[f0 + 2]) } ?? .zero
-                let b3 = bias.map { SIMD8<Float>(repeating: $0[f0 + 3]) } ?? .zero
-                var v = 0
-                while v + 3 <= vectors {
-                    kernel4x3(input, plane: plane, wp: wp, channels: channels, weights: blockWeights,
-                              offsets: (inputOffset(v), inputOffset(v + 1), inputOffset(v + 2)),
-                              bias: (b0, b1, b2, b3), out: out, outOffsets: (8 * v, 8 * v + 8, 8 * v + 16), hw: outStride,
-                              accumulate: accumulate)
-                    v += 3
+            for u in units {
+                if u < blocks {
+                    let f0 = 4 * u, o = out + f0 * outStride
+                    let blockWeights = packed + (u * c + c0) * 36
+                    let b0 = bias.map { SIMD8<Float>(repeating: $0[f0]) } ?? .zero
+                    let b1 = bias.map { SIMD8<Float>(repeating: $0[f0 + 1]) } ?? .zero
+                    let b2 = bias.map { SIMD8<Float>(repeating: $0[f0 + 2]) } ?? .zero
+                    let b3 = bias.map { SIMD8<Float>(repeating: $0[f0 + 3]) } ?? .zero
+                    var v = vectors.lowerBound
+                    while v + 3 <= vectors.upperBound {
+                        kernel4x3(input, plane: plane, wp: wp, channels: channels, weights: blockWeights,
+                                  offsets: (inputOffset(v), inputOffset(v + 1), inputOffset(v + 2)),
+                                  bias: (b0, b1, b2, b3), out: o, outOffsets: (8 * v, 8 * v + 8, 8 * v + 16), hw: outStride,
+                                  accumulate: accumulate)
+                        v += 3
+                    }
+                    while v < vectors.upperBound {
+                        kernel4x1(input, plane: plane, wp: wp, channels: channels, weights: blockWeights, offset: inputOffset(v),
+                                  bias: (b0, b1, b2, b3), out: o + 8 * v, hw: outStride, accumulate: accumulate)
+                        v += 1
+                    }
+                } else {
+                    let fi = 4 * blocks + (u - blocks), o = out + fi * outStride
+                    let wf = weight + (fi * c + c0) * 9, b = bias.map { SIMD8<Float>(repeating: $0[fi]) } ?? .zero
+                    for v in vectors {
+                        kernel1x1(input, plane: plane, wp: wp, channels: channels, weights: wf, offset: inputOffset(v), bias: b,
+                                  out: o + 8 * v, accumulate: accumulate)
+                    }
                 }
-                while v < vectors {
-                    kernel4x1(input, plane: plane, wp: wp, channels: channels, weights: blockWeights, offset: inputOffset(v),
-                              bias: (b0, b1, b2, b3), out: out + 8 * v, hw: outStride, accumulate: accumulate)
-                    v += 1
-                }
-            } else {
-                let fi = filters.lowerBound
-                let wf = weight + (fi * c + c0) * 9, b = bias.map { SIMD8<Float>(repeating: $0[fi]) } ?? .zero
-                for v in 0..<vectors {
-                    kernel1x1(input, plane: plane, wp: wp, channels: channels, weights: wf, offset: inputOffset(v), bias: b,
-                              out: out + 8 * v, accumulate: accumulate)
-                }
-            }
-        }
-        if !aligned {   // the W valid columns of each row
-            for k in 0..<filters.count {
-                let src = out + k * outStride, dst = y + (filters.lowerBound + k) * hw
-                for r in 0..<h { (dst + r * w).update(from: src + r * wp, count: w) }
             }
         }
     }
