@@ -1,4 +1,4 @@
-// The small training loop the lessons' experiments share: whole tensors in memory, one model,
+// The training run the lessons' experiments share (Training.fit underneath): whole tensors in memory, one model,
 // one optimiser, optionally a per-epoch schedule; every step and every epoch recorded.
 import CNN
 import Foundation
@@ -71,25 +71,28 @@ public func trainRun(_ name: String, _ model: Module, on train: LabelledTensors,
     let loss: (Tensor, [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
     var run = TrainingRun(name: name, parameters: model.parameterCount)
     let start = Date()
-    Random.using(RandomStream(seed: seed)) {
-        for epoch in 0..<recipe.epochs {
-            run.learningRates.append(Double(optimizer.groups[0].learningRate))
-            model.train()
-            for (x, y) in batches.batches(epoch: epoch) {
-                optimizer.zeroGrad()
-                let logits = model(x)
-                let l = loss(logits, y)
-                l.backward()
-                optimizer.step()
-                run.stepLoss.append(Double(l.item()))
-                run.stepError.append(1 - Double(topKCorrect(logits: logits, labels: y, k: 1)) / Double(y.count))
-            }
+    // Training.fit's loop (seeded stream, train mode, steps, test evaluation, scheduler on the
+    // test loss); after each epoch the training subset is evaluated in eval mode too.
+    let history: History
+    do {
+        history = try Training.fit(model: model, train: batches, test: testBatches, optimizer: optimizer, scheduler: scheduler,
+                                   epochs: recipe.epochs, loss: loss, options: FitOptions(seed: seed, progress: .silent)) { record in
             let onTrain = Training.evaluate(model: model, on: trainEval, loss: loss)
-            let onTest = Training.evaluate(model: model, on: testBatches, loss: loss)
             run.trainError.append(1 - onTrain.top1); run.trainLoss.append(onTrain.loss)
-            run.testError.append(1 - onTest.top1); run.testLoss.append(onTest.loss)
-            if let scheduler, !scheduler.step(metric: onTest.loss).isEmpty { run.rateChanges.append(epoch) }
+            return .continue
         }
+    } catch {
+        preconditionFailure("trainRun(\(name)): \(error)")   // fit throws only for checkpoint files, and none is given
+    }
+    for step in history.steps {
+        run.stepLoss.append(Double(step.loss))
+        run.stepError.append(step.error ?? .nan)
+    }
+    for epoch in history.epochs {
+        run.learningRates.append(Double(epoch.learningRate))
+        let test = epoch.test!
+        run.testError.append(1 - test.top1); run.testLoss.append(test.loss)
+        if !epoch.learningRateChanges.isEmpty { run.rateChanges.append(epoch.epoch) }
     }
     run.seconds = Date().timeIntervalSince(start)
     return run

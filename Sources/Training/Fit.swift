@@ -128,7 +128,10 @@ extension Training {
             optimizer.step()
             let value = l.item()
             metrics.add(logits: logits, labels: y, loss: value)
-            if options.recordSteps { history.steps.append(StepRecord(epoch: epoch, step: step, loss: value, learningRate: optimizer.learningRate)) }
+            if options.recordSteps {
+                let error = 1 - Double(topKCorrect(logits: logits, labels: y, k: 1)) / Double(y.count)
+                history.steps.append(StepRecord(epoch: epoch, step: step, loss: value, learningRate: optimizer.learningRate, error: error))
+            }
             step += 1
             progress.update(step: step, samples: metrics.samples, loss: metrics.meanLoss)
         }

@@ -24,6 +24,13 @@ public struct StepRecord: Codable, Equatable, Sendable {
     public var step: Int
     public var loss: Float
     public var learningRate: Float
+    /// Top-1 error of the step's own batch, from the logits of its forward pass (before the
+    /// update); nil in histories written before it was recorded.
+    public var error: Double?
+
+    public init(epoch: Int, step: Int, loss: Float, learningRate: Float, error: Double? = nil) {
+        self.epoch = epoch; self.step = step; self.loss = loss; self.learningRate = learningRate; self.error = error
+    }
 }
 
 /// Everything a run measured, per epoch and per step; serialises to JSON for plots and caches.
