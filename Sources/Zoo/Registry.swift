@@ -17,11 +17,15 @@ public struct ZooOptions: Sendable, Equatable {
     public var shortcut: CIFARShortcut?
     /// Stride placement for ImageNet bottleneck ResNets (default torchvision's v1.5).
     public var stride: ResNetStride?
+    /// DenseNets only: checkpoint each layer's concatenation + BN + ReLU + 1x1 conv (torchvision's
+    /// `memory_efficient=True`): the same function and weights, less memory in training.
+    public var memoryEfficient: Bool
 
     public init(classes: Int? = nil, depth: Int? = nil, growthRate: Int? = nil, auxiliaryHeads: Bool = false,
-                shortcut: CIFARShortcut? = nil, stride: ResNetStride? = nil) {
+                shortcut: CIFARShortcut? = nil, stride: ResNetStride? = nil, memoryEfficient: Bool = false) {
         self.classes = classes; self.depth = depth; self.growthRate = growthRate
         self.auxiliaryHeads = auxiliaryHeads; self.shortcut = shortcut; self.stride = stride
+        self.memoryEfficient = memoryEfficient
     }
 }
 
@@ -108,7 +112,7 @@ public enum Zoo {
         }
         for d in [121, 169, 201, 264] {
             add("densenet\(d)", "DenseNet-\(d) (Huang et al. 2017), k = 32\(d == 264 ? ", torchvision's layout" : ", torchvision layout")",
-                imagenet, torchvision: d != 264) { DenseNet(depth: d, classes: $0.classes ?? 1000) }
+                imagenet, torchvision: d != 264) { DenseNet(depth: d, classes: $0.classes ?? 1000, memoryEfficient: $0.memoryEfficient) }
         }
         add("densenet_bc", "DenseNet-BC for 32x32 (options depth = 6n + 4, default 100, growth k, default 12)", cifar) { o in
             let depth = o.depth ?? 100, k = o.growthRate ?? 12
@@ -116,7 +120,7 @@ public enum Zoo {
                 throw ZooError.invalidOption(model: "densenet_bc", message: "depth must be 6n + 4 (40, 100, 190, …), got \(depth)")
             }
             guard k >= 1 else { throw ZooError.invalidOption(model: "densenet_bc", message: "growth rate must be positive, got \(k)") }
-            return DenseNet(bcDepth: depth, growthRate: k, classes: o.classes ?? 10)
+            return DenseNet(bcDepth: depth, growthRate: k, classes: o.classes ?? 10, memoryEfficient: o.memoryEfficient)
         }
         return list
     }()
@@ -139,6 +143,9 @@ public enum Zoo {
         }
         if options.growthRate != nil && name != "densenet_bc" {
             throw ZooError.invalidOption(model: name, message: "--growth applies to densenet_bc only")
+        }
+        if options.memoryEfficient && !name.hasPrefix("densenet") {
+            throw ZooError.invalidOption(model: name, message: "--memory-efficient applies to the DenseNets only")
         }
         return try entry.build(options)
     }

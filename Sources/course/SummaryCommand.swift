@@ -38,6 +38,9 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Include the auxiliary classifiers (googlenet, googlenet_original, inception_v3).")
     var aux = false
 
+    @Flag(help: "DenseNets: checkpointed concatenation + BN + ReLU + 1x1 conv (torchvision's memory_efficient); shows in --measure.")
+    var memoryEfficient = false
+
     @Flag(help: "Also run one real training step and report the memory meter's peak.")
     var measure = false
 
@@ -60,7 +63,7 @@ struct SummaryCommand: ParsableCommand {
         guard let entry = Zoo.entry(named: model) else { throw ValidationError(ZooError.unknownModel(model, valid: Zoo.names).description) }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         let shape = try input.map(Self.parseInput) ?? entry.inputShape
-        var options = ZooOptions(depth: depth, growthRate: growth, auxiliaryHeads: aux)
+        var options = ZooOptions(depth: depth, growthRate: growth, auxiliaryHeads: aux, memoryEfficient: memoryEfficient)
         if let shortcut {
             guard let s = CIFARShortcut(rawValue: shortcut.uppercased()), s != .none else {
                 throw ValidationError("--shortcut must be A or B, got '\(shortcut)'")
@@ -96,6 +99,10 @@ struct SummaryCommand: ParsableCommand {
             print(text)
         } else {
             print(summary.table())
+            if memoryEfficient {
+                print("Memory-efficient: the activation and saved figures count every layer output as a plain forward pass keeps it; "
+                      + "the checkpointed layers free theirs and recompute them in backward (--measure shows the step's real peak).")
+            }
             if let measured {
                 if let peak = measured.peak, let base = measured.baseline {
                     print(String(format: "Measured peak over one training step at batch %d: %.1f MB (engine memory meter; %.1f MB live before the step)",

@@ -75,3 +75,17 @@ struct MemoryEfficientDenseNetTests {
         }
     }
 }
+
+@Suite("Zoo option memoryEfficient")
+struct ZooMemoryEfficientOptionTests {
+    @Test func theDenseNetsTakeItAndOtherModelsRejectIt() throws {
+        for name in ["densenet_bc", "densenet121"] {
+            let net = try withMetaParameters { try Zoo.model(named: name, options: ZooOptions(memoryEfficient: true)) }
+            let layers = net.namedModules().compactMap { $0.module as? DenseLayer }
+            #expect(!layers.isEmpty && layers.allSatisfy(\.memoryEfficient), "\(name): every dense layer memory-efficient")
+            let plain = try withMetaParameters { try Zoo.model(named: name) }
+            #expect(plain.namedModules().compactMap { $0.module as? DenseLayer }.allSatisfy { !$0.memoryEfficient })
+        }
+        #expect(throws: ZooError.self) { try Zoo.model(named: "resnet18", options: ZooOptions(memoryEfficient: true)) }
+    }
+}
