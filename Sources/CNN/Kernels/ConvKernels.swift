@@ -70,18 +70,18 @@ package enum ConvSettings {
     static let columnBudget = 1 << 22
 
     private static let directRaw = Atomic<Int>(DirectConvolution.automatic.rawValue)
-    /// Whether 3x3 stride-1 convolutions use the direct kernel (ConvDirect3x3.swift) instead of
+    /// Whether stride-1 convolutions use the direct kernels (ConvDirect.swift) instead of
     /// im2col + GEMM (for `course bench conv --direct` and the tests that compare the two).
     package static var direct: DirectConvolution {
         get { DirectConvolution(rawValue: directRaw.load(ordering: .relaxed)) ?? .automatic }
         set { directRaw.store(newValue.rawValue, ordering: .relaxed) }
     }
 
-    /// Whether the convolution of geometry `g` takes the direct 3x3 kernel.
+    /// Whether the convolution of geometry `g` takes the direct kernels.
     package static func usesDirect(_ g: ConvGeometry) -> Bool {
         switch direct {
         case .never: return false
-        case .automatic, .always: return direct3x3Applies(g)
+        case .automatic, .always: return directConvApplies(g)
         }
     }
 
@@ -114,8 +114,8 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
                            threading: ConvThreading = ConvSettings.threading) -> Tensor {
     let y = Tensor(uninitialized: [g.n, g.f, g.oh, g.ow])
     if ConvSettings.usesDirect(g) {
-        direct3x3(x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, weight: weight.storage.base, f: g.f,
-                  bias: bias.map { UnsafePointer($0.storage.base) }, into: y.storage.base)
+        directConv(x: x.storage.base, weight: weight.storage.base, bias: bias.map { UnsafePointer($0.storage.base) }, g,
+                   into: y.storage.base)
         return y
     }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
@@ -182,7 +182,7 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
                             needInput: Bool, needWeight: Bool, needBias: Bool,
                             threading: ConvThreading = ConvSettings.threading) -> (Tensor?, Tensor?, Tensor?) {
     if ConvSettings.usesDirect(g) {
-        return direct3x3Backward(gy, x: x, weight: weight, g, needInput: needInput, needWeight: needWeight, needBias: needBias)
+        return directConvBackward(gy, x: x, weight: weight, g, needInput: needInput, needWeight: needWeight, needBias: needBias)
     }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
     let k = cg * g.kh * g.kw
@@ -304,28 +304,31 @@ private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
     return (geometry, SendablePointer(t), flipped)
 }
 
-/// The gradients of a convolution that `direct3x3` computes: the input gradient is the same
-/// direct convolution of gy with the weight flipped and transposed (w̃[c, f, 2 − i, 2 − j] =
-/// w[f, c, i, j]; padding 2 − 1 = 1), the weight gradient `direct3x3WeightGradient`.
-private func direct3x3Backward(_ gy: Tensor, x: Tensor, weight: Tensor, _ g: ConvGeometry,
-                               needInput: Bool, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+/// The gradients of a convolution that `directConv` computes: the input gradient is the direct
+/// convolution of gy with the weight flipped and transposed (w̃[c, f, KH−1−i, KW−1−j] =
+/// w[f, c, i, j]) and padding K − 1 − p, the weight gradient `directConvWeightGradient`.
+private func directConvBackward(_ gy: Tensor, x: Tensor, weight: Tensor, _ g: ConvGeometry,
+                                needInput: Bool, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
     var dx: Tensor?
     if needInput {
-        let flipped = Tensor(uninitialized: [g.c, g.f, 3, 3])
+        let taps = g.kh * g.kw
+        let flipped = Tensor(uninitialized: [g.c, g.f, g.kh, g.kw])
         let w = weight.storage.base, t = flipped.storage.base
-        for f in 0..<g.f { for c in 0..<g.c { for tap in 0..<9 { t[(c * g.f + f) * 9 + 8 - tap] = w[(f * g.c + c) * 9 + tap] } } }
+        for f in 0..<g.f { for c in 0..<g.c { for tap in 0..<taps {
+            t[(c * g.f + f) * taps + taps - 1 - tap] = w[(f * g.c + c) * taps + tap]
+        } } }
+        let transposed = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, g.f, g.kh, g.kw],
+                                      padding: (g.kh - 1 - g.padding.0, g.kw - 1 - g.padding.1))
         let result = Tensor(uninitialized: x.shape)
         withExtendedLifetime(flipped) {
-            direct3x3(x: gy.storage.base, n: g.n, c: g.f, h: g.h, w: g.w, weight: flipped.storage.base, f: g.c, bias: nil,
-                      into: result.storage.base)
+            directConv(x: gy.storage.base, weight: flipped.storage.base, bias: nil, transposed, into: result.storage.base)
         }
         dx = result
     }
     var dw: Tensor?
     if needWeight {
         let result = Tensor(uninitialized: weight.shape)
-        direct3x3WeightGradient(gy: gy.storage.base, x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, f: g.f,
-                                into: result.storage.base)
+        directConvWeightGradient(gy: gy.storage.base, x: x.storage.base, g, into: result.storage.base)
         dw = result
     }
     return (dx, dw, needBias ? conv2dBiasGradient(gy, g) : nil)

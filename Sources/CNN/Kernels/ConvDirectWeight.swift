@@ -1,40 +1,44 @@
-// Weight gradient of the direct 3x3 convolution (ConvDirect3x3.swift), without im2col:
+// Weight gradient of the direct convolution (ConvDirect.swift), without im2col:
 //
 //   dW[f, c, i, j] = Σ_n Σ_r Σ_x gy[n, f, r, x] · xpad[n, c, r + i, x + j]
 //
-// Work is split into units (a block of 4 filters, one input channel). For one unit and one
-// kernel row i, 12 vector accumulators hold the 4 filters × 3 taps j; each vector of 8 output
-// pixels costs 4 loads of gy, 3 unaligned loads of the padded input and 12 fused multiply-adds.
-// gy and x are laid out with the padded row length W + 2, so any width works and the vectors run
-// through a whole plane in one loop (short rows, such as 8x8 planes, pay no per-row overhead).
-// Each lane sums its own pixel column; the 8 lanes are added at the very end.
+// Work is split into units (a block of 4 filters, one input channel). For one unit, one kernel
+// row i and a group of 3 taps j, 12 vector accumulators hold the 4 filters × 3 taps; each vector
+// of 8 output pixels costs 4 loads of gy, 3 unaligned loads of the padded input and 12 fused
+// multiply-adds. gy and x are laid out with the padded row length, so any width works and the
+// vectors run through a whole plane in one loop (short rows, such as 8x8 planes, pay no per-row
+// overhead). Each lane sums its own pixel column; the 8 lanes are added at the very end.
 //
 // The images are split over the cores (each task sums its own partial dW; the partials are
 // added in task order, as in the im2col path). A task works through its images in chunks, the
 // lane sums kept in a scratch buffer between chunks. What one unit reads from a chunk (4 gy planes
 // and one input plane per image) is at most 16 KB, half the L1 cache: with 7 vector loads per 12
-// multiply-adds the loop needs more bandwidth than L2 gives (a chunk of 3 CIFAR stage-1 images,
-// 65 KB, ran about 1.3x slower per multiply-add than the forward kernel). Units go filter block
-// by filter block, so the block's gy planes stay in L1 while its input channels go by. Small
-// planes (8x8) take several images per chunk, so the accumulators are not reloaded too often.
+// multiply-adds the loop needs more bandwidth than L2 gives. Units go filter block by filter
+// block, so the block's gy planes stay in L1 while its input channels go by. Small planes (8x8)
+// take several images per chunk, so the accumulators are not reloaded too often.
 
-/// dw [F, C, 3, 3] = the weight gradient of `direct3x3` for gy [N, F, H, W] and x [N, C, H, W]
+/// dw [F, C, KH, KW] = the weight gradient of `directConv` for gy [N, F, OH, OW] and x [N, C, H, W]
 /// (overwritten, not accumulated).
-package func direct3x3WeightGradient(gy: UnsafePointer<Float>, x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int,
-                                     f: Int, into dw: UnsafeMutablePointer<Float>) {
-    precondition(h >= 1 && w >= 1 && c >= 1 && f >= 1 && n >= 1, "direct3x3WeightGradient: empty geometry")
-    let blocks = f / 4, singles = f % 4, wp = w + 2, hw = h * w
-    // gy is copied with rows W + 2 apart (zeros in the two extra columns and after the last row),
-    // like the padded input: then output pixel (r, x) at position r·wp + x reads its tap (i, j) at
-    // position + i·wp + j of the padded input, and one loop of `vectors` runs through the whole
+package func directConvWeightGradient(gy: UnsafePointer<Float>, x: UnsafePointer<Float>, _ g: ConvGeometry,
+                                      into dw: UnsafeMutablePointer<Float>) {
+    precondition(g.stride == (1, 1) && g.dilation == (1, 1) && g.groups == 1 && g.oh >= 1 && g.ow >= 1,
+                 "directConvWeightGradient: unsupported geometry \(g)")
+    let (n, c, f, h, w, kh, kw, oh, ow) = (g.n, g.c, g.f, g.h, g.w, g.kh, g.kw, g.oh, g.ow)
+    let plane = DirectConvPlane(geometry: g)
+    let blocks = f / 4, singles = f % 4, wp = plane.wp, hw = h * w, ohw = oh * ow, taps = kh * kw
+    // gy is copied with rows WP apart (zeros in the KW − 1 extra columns and after the last row),
+    // like the padded input: then output pixel (r, x) at position r·WP + x reads its tap (i, j) at
+    // position + i·WP + j of the padded input, and one loop of `vectors` runs through the whole
     // plane. The extra columns hold zero gradients, so what they multiply adds nothing.
-    let vectors = (h * wp + 7) / 8, gyPlane = 8 * vectors
-    let xPlane = (h + 2) * wp + 16   // the last vector's taps read up to 9 floats past the padded plane
+    let vectors = (oh * wp + 7) / 8, gyPlane = 8 * vectors
+    let xPlane = plane.inputPlane
     let chunk = max(1, min(n, (1 << 12) / (4 * gyPlane + xPlane)))
-    // Lane sums: unit u, kernel row i, then 12 vectors (filter k, tap j at 3k + j) for a block,
-    // 3 vectors (tap j) for a single filter.
+    // Taps of a kernel row in groups of three (the last group of a 5-wide row computes a third
+    // tap past the row, which is dropped). Lane sums: unit u, kernel row i, group j, then 12
+    // vectors (filter k, tap 3j + t at 3k + t) for a block, 3 vectors for a single filter.
+    let groups = (kw + 2) / 3
     let units = blocks * c + singles * c
-    let unitVectors = 3 * 12, weightCount = f * c * 9
+    let unitVectors = kh * groups * 12, weightCount = f * c * taps
     let tasks = max(1, min(Engine.threadCount, n))
     // Task 0 writes dw itself; the others their own partial sums, added in task order at the end.
     let partials = tasks > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: (tasks - 1) * weightCount) : nil
@@ -54,29 +58,27 @@ package func direct3x3WeightGradient(gy: UnsafePointer<Float>, x: UnsafePointer<
             for n0 in stride(from: mine.lowerBound, to: mine.upperBound, by: chunk) {
                 let images = min(chunk, mine.upperBound - n0)
                 for i in 0..<images {   // lay out the chunk (borders and extra columns stay zero)
-                    for q in 0..<c {
-                        let dst = pad + (i * c + q) * xPlane + wp + 1, src = xs.p + ((n0 + i) * c + q) * hw
-                        for row in 0..<h { (dst + row * wp).update(from: src + row * w, count: w) }
-                    }
+                    plane.layOut(xs.p + (n0 + i) * c * hw, into: pad + i * c * xPlane)
                     for q in 0..<f {
-                        let dst = gyPadded + (i * f + q) * gyPlane, src = gs.p + ((n0 + i) * f + q) * hw
-                        for row in 0..<h { (dst + row * wp).update(from: src + row * w, count: w) }
+                        let dst = gyPadded + (i * f + q) * gyPlane, src = gs.p + ((n0 + i) * f + q) * ohw
+                        for row in 0..<oh { (dst + row * wp).update(from: src + row * ow, count: ow) }
                     }
                 }
                 for u in 0..<units {
                     let acc = scratch + u * unitVectors
                     let block = u < blocks * c
                     let (first, ch) = block ? (4 * (u / c), u % c) : (4 * blocks + (u - blocks * c) / c, (u - blocks * c) % c)
-                    for i in 0..<3 {
-                        let g = UnsafePointer(gyPadded + first * gyPlane), xp = UnsafePointer(pad + ch * xPlane + i * wp)
+                    for i in 0..<kh { for j in 0..<groups {
+                        let g = UnsafePointer(gyPadded + first * gyPlane), xp = UnsafePointer(pad + ch * xPlane + i * wp + 3 * j)
+                        let a = acc + 12 * (i * groups + j)
                         if block {
                             weightGradientBlock(gy: g, gyPlane: gyPlane, gyImage: f * gyPlane, x: xp, xImage: c * xPlane,
-                                                vectors: vectors, images: images, acc: acc + 12 * i)
+                                                vectors: vectors, images: images, acc: a)
                         } else {
                             weightGradientSingle(gy: g, gyImage: f * gyPlane, x: xp, xImage: c * xPlane,
-                                                 vectors: vectors, images: images, acc: acc + 12 * i)
+                                                 vectors: vectors, images: images, acc: a)
                         }
-                    }
+                    } }
                 }
             }
             let out = t == 0 ? dws.p : ps!.p + (t - 1) * weightCount
@@ -84,8 +86,8 @@ package func direct3x3WeightGradient(gy: UnsafePointer<Float>, x: UnsafePointer<
                 let acc = scratch + u * unitVectors
                 let (filters, first, ch) = u < blocks * c ? (4, 4 * (u / c), u % c)
                     : (1, 4 * blocks + (u - blocks * c) / c, (u - blocks * c) % c)
-                for k in 0..<filters { for i in 0..<3 { for j in 0..<3 {
-                    out[((first + k) * c + ch) * 9 + 3 * i + j] = acc[12 * i + 3 * k + j].sum()
+                for k in 0..<filters { for i in 0..<kh { for j in 0..<kw {
+                    out[((first + k) * c + ch) * taps + i * kw + j] = acc[12 * (i * groups + j / 3) + 3 * k + j % 3].sum()
                 } } }
             }
         }

@@ -2,7 +2,7 @@ import Testing
 import CNN
 import _TestSupport
 
-// The direct 3x3 kernel (ConvDirect3x3.swift) against the plain loops of ConvReference.swift:
+// The direct convolution kernels (ConvDirect.swift, ConvDirectWeight.swift) against the plain loops of ConvReference.swift:
 // its forward output, and the input and weight gradients that conv2dBackward computes with it.
 
 /// 3x3 stride-1 pad-1 convolutions chosen to reach every path: widths that are a multiple of 8
@@ -36,7 +36,15 @@ private let directCases: [ConvCase] = [
              kernel: (3, 3), padding: (1, 1)),
     ConvCase(name: "70 -> 5 at 9x150, batch 2 (tiles inside each image), unaligned", input: [2, 70, 9, 150], filters: 5,
              kernel: (3, 3), padding: (1, 1)),
-    ConvCase(name: "1x3 plane", input: [2, 3, 1, 3], filters: 2, kernel: (3, 3), padding: (1, 1)),
+    // other kernel sizes and paddings
+    ConvCase(name: "LeNet C1: 5x5 pad 2, 1 -> 6 at 28x28, batch 3", input: [3, 1, 28, 28], filters: 6, kernel: (5, 5),
+             padding: (2, 2)),
+    ConvCase(name: "LeNet C3: 5x5 no padding, 6 -> 16 at 14x14, batch 3", input: [3, 6, 14, 14], filters: 16, kernel: (5, 5)),
+    ConvCase(name: "3x3 no padding, 5 -> 7 at 12x20, batch 2", input: [2, 5, 12, 20], filters: 7, kernel: (3, 3)),
+    ConvCase(name: "one image, 7x7 pad 3, 3 -> 8 at 16x16", input: [1, 3, 16, 16], filters: 8, kernel: (7, 7), padding: (3, 3)),
+    ConvCase(name: "1x7 pad (0, 3), batch 2 (wasteful: conv2d takes im2col)", input: [2, 4, 6, 9], filters: 5, kernel: (1, 7), padding: (0, 3)),
+    ConvCase(name: "4x2 pad (1, 0), batch 2", input: [2, 3, 9, 11], filters: 4, kernel: (4, 2), padding: (1, 0)),
+    ConvCase(name: "1x3 plane (wasteful: conv2d takes im2col)", input: [2, 3, 1, 3], filters: 2, kernel: (3, 3), padding: (1, 1)),
 ]
 
 private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
@@ -46,22 +54,22 @@ private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
             "\(c.name): \(what) differs, worst \(String(describing: worstMismatch(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4)))")
 }
 
-@Suite("conv2d direct 3x3 kernel")
-struct ConvDirect3x3Tests {
+@Suite("conv2d direct kernels")
+struct ConvDirectTests {
     @Test("the direct kernels equal the plain loops: output, input and weight gradients", arguments: directCases)
     func matchesReference(_ c: ConvCase) {
         let g = c.geometry
-        #expect(direct3x3Applies(g))
+        // directConv itself is checked on every case; conv2d picks it where little of a vector is wasted
+        if !c.name.contains("wasteful") { #expect(directConvApplies(g)) }
         if c.name.contains("tiles") {   // the tiling is really exercised
-            #expect(direct3x3TileCount(channels: g.c, height: g.h, width: g.w) >= 3, "\(c.name)")
+            #expect(directConvTileCount(g) >= 3, "\(c.name)")
         }
         let x = Tensor.randomNormal(c.input, seed: 41), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 42)
         let b = c.bias ? Tensor.randomNormal([c.filters], seed: 43) : nil
         let y = Tensor(zeros: [g.n, g.f, g.oh, g.ow])
-        direct3x3(x: x.storage.base, n: g.n, c: g.c, h: g.h, w: g.w, weight: w.storage.base, f: g.f,
-                  bias: b.map { UnsafePointer($0.storage.base) }, into: y.storage.base)
+        directConv(x: x.storage.base, weight: w.storage.base, bias: b.map { UnsafePointer($0.storage.base) }, g, into: y.storage.base)
         let expected = referenceConv2dForward(x, weight: w, bias: b, g)
-        compare(y, expected, "output (direct3x3)", c)
+        compare(y, expected, "output (directConv)", c)
         // conv2dForward takes the direct path for these geometries by default
         compare(conv2dForward(x, weight: w, bias: b, g), expected, "output (conv2dForward)", c)
 
@@ -90,15 +98,17 @@ struct ConvDirect3x3Tests {
         #expect(first.scalars == second.scalars)
     }
 
-    @Test("the kernel is chosen only where it applies")
+    @Test("the kernels are chosen only where they apply")
     func applicability() {
         let x = [2, 4, 16, 16]
-        #expect(direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (1, 1))))
-        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], stride: (2, 2), padding: (1, 1))))
-        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (0, 0))))
-        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 2, 3, 3], padding: (1, 1), groups: 2)))
-        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (2, 2), dilation: (2, 2))))
-        #expect(direct3x3Applies(ConvGeometry(input: [2, 4, 14, 14], weight: [4, 4, 3, 3], padding: (1, 1))))
-        #expect(!direct3x3Applies(ConvGeometry(input: x, weight: [4, 4, 5, 5], padding: (1, 1))))
+        #expect(directConvApplies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (1, 1))))
+        #expect(directConvApplies(ConvGeometry(input: x, weight: [4, 4, 5, 5], padding: (2, 2))))
+        #expect(directConvApplies(ConvGeometry(input: [2, 4, 14, 14], weight: [4, 4, 3, 3], padding: (1, 1))))
+        #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 3, 3], stride: (2, 2), padding: (1, 1))))
+        #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 2, 3, 3], padding: (1, 1), groups: 2)))
+        #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (2, 2), dilation: (2, 2))))
+        #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 1, 1])))                    // a plain GEMM
+        #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (3, 3))))   // padding >= kernel
+        #expect(!directConvApplies(ConvGeometry(input: [2, 16, 5, 5], weight: [120, 16, 5, 5])))      // LeNet C5: 1x1 output
     }
 }
