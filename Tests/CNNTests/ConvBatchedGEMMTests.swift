@@ -16,6 +16,8 @@ private let batchedCases: [ConvCase] = [
     ConvCase(name: "stride 2 (col2im input gradient), batch 5", input: [5, 3, 8, 8], filters: 4, kernel: (3, 3),
              stride: (2, 2), padding: (1, 1)),
     ConvCase(name: "1x1 stride 2 projection, batch 8", input: [8, 4, 6, 6], filters: 8, kernel: (1, 1), stride: (2, 2)),
+    ConvCase(name: "LeNet C5-like: 5x5 on 5x5 (one output pixel, col2im input gradient), batch 7", input: [7, 6, 5, 5], filters: 12,
+             kernel: (5, 5)),
 ]
 
 private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {

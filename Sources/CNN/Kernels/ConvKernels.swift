@@ -194,8 +194,10 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
     let colCount = max(k * p, flipped != nil ? kt * hw : 0)
     if needInput || needWeight {
         let tasks = ConvSettings.imageTasks(g.n, threading)
-        let batched = g.isPointwise || scatter ? 1
-            : ConvSettings.imagesPerGEMM(pixels: max(p, needInput ? hw : 0), rows: max(k, needInput ? kt : 0),
+        // The scatter path batches too (LeNet's C5, P = 1: one GEMM per image was a rank-1 update
+        // for dW and a matrix-vector product for dcol); its column matrix is K x B·P.
+        let batched = g.isPointwise ? 1
+            : ConvSettings.imagesPerGEMM(pixels: max(p, needInput && !scatter ? hw : 0), rows: max(k, needInput && !scatter ? kt : 0),
                                          images: (g.n + tasks - 1) / tasks)
         let weightCount = g.f * k
         // Task 0 accumulates into dw itself; the others into their own partial sums.
@@ -214,16 +216,25 @@ package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bo
                 for n0 in stride(from: images.lowerBound, to: images.upperBound, by: batched) {
                     let b = min(batched, images.upperBound - n0)
                     for grp in 0..<g.groups {
+                        let width = b * p
+                        if dwTask != nil || scatter {   // gy[B images, grp] side by side: [fg, B·P]
+                            for i in 0..<b { for f in 0..<fg {
+                                (gather + f * width + i * p).update(from: gs.p + ((n0 + i) * g.f + grp * fg + f) * p, count: p)
+                            } }
+                        }
                         if let dwTask {   // dW[grp] (+)= gy[B images, grp] [fg, B·P] · col(x[B images, grp])ᵀ [B·P, K]
-                            let width = b * p
                             for i in 0..<b {
                                 im2col(xs.p + ((n0 + i) * g.c + grp * cg) * g.h * g.w, channels: cg, g, into: col + i * p, rowStride: width)
-                                for f in 0..<fg {
-                                    (gather + f * width + i * p).update(from: gs.p + ((n0 + i) * g.f + grp * fg + f) * p, count: p)
-                                }
                             }
                             sgemm(transposeB: true, m: fg, n: k, k: width, a: gather, lda: width, b: col, ldb: width,
                                   beta: n0 == images.lowerBound ? 0 : 1, c: dwTask + grp * fg * k, ldc: k)
+                        }
+                        if let dxs, scatter {   // dcol [K, B·P] = W[grp]ᵀ · gy[B images, grp], scattered back image by image
+                            sgemm(transposeA: true, m: k, n: width, k: fg, a: ws.p + grp * fg * k, lda: k, b: gather, ldb: width,
+                                  c: col, ldc: width)
+                            for i in 0..<b {
+                                col2im(col + i * p, channels: cg, g, into: dxs.p + ((n0 + i) * g.c + grp * cg) * g.h * g.w, rowStride: width)
+                            }
                         }
                         if let dxs, let flipped {   // dx[B images, grp] = w̃[grp] [cg, kt] · col(gy[B images, grp]) [kt, B·H·W]
                             let width = b * hw

@@ -107,11 +107,13 @@ private func im2colSameWidthRow(_ plane: UnsafePointer<Float>, _ dst: UnsafeMuta
 
 /// The adjoint of `im2col`: adds every entry of `col` [cg·KH·KW, OH·OW] back onto the input
 /// pixel it was copied from, dx [cg, H, W] (overlapping windows accumulate). Entries that came
-/// from padding are dropped. Sequential, so the summation order is fixed.
-package func col2im(_ col: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into dx: UnsafeMutablePointer<Float>) {
+/// from padding are dropped. Sequential, so the summation order is fixed. `rowStride` (default
+/// OH·OW) is the distance between rows of col, as in `im2col`.
+package func col2im(_ col: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into dx: UnsafeMutablePointer<Float>,
+                    rowStride: Int? = nil) {
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow)
     let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
-    let p = oh &* ow
+    let p = rowStride ?? oh &* ow
     for c in 0..<cg {
         let plane = dx + c &* h &* w
         for i in 0..<g.kh {
