@@ -70,22 +70,23 @@ struct ConvDirectTests {
         directConv(x: x.storage.base, weight: w.storage.base, bias: b.map { UnsafePointer($0.storage.base) }, g, into: y.storage.base)
         let expected = referenceConv2dForward(x, weight: w, bias: b, g)
         compare(y, expected, "output (directConv)", c)
-        // conv2dForward takes the direct path for these geometries by default
-        compare(conv2dForward(x, weight: w, bias: b, g), expected, "output (conv2dForward)", c)
+        // conv2dForward and conv2dBackward with the direct kernels (by default only for batches of 2 or more)
+        compare(conv2dForward(x, weight: w, bias: b, g, direct: .always), expected, "output (conv2dForward)", c)
+        #expect(ConvSettings.usesDirect(g, .automatic) == (g.n >= 2 && !c.name.contains("wasteful")))
 
         let gy = Tensor.randomNormal([g.n, g.f, g.oh, g.ow], seed: 44)
         let ref = referenceConv2dBackward(gy, x: x, weight: w, g)
         let (dx, dw, db) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: true,
-                                          needBias: c.bias)
+                                          needBias: c.bias, direct: .always)
         compare(dx, ref.dx, "input gradient", c)
         compare(dw, ref.dw, "weight gradient", c)
         if c.bias { compare(db, ref.db, "bias gradient", c) }
         let (dxOnly, dwNone, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: false,
-                                                 needBias: false)
+                                                 needBias: false, direct: .always)
         #expect(dwNone == nil)
         compare(dxOnly, ref.dx, "input gradient alone", c)
         let (dxNone, dwOnly, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: false, needWeight: true,
-                                                 needBias: false)
+                                                 needBias: false, direct: .always)
         #expect(dxNone == nil)
         compare(dwOnly, ref.dw, "weight gradient alone", c)
     }
@@ -94,7 +95,8 @@ struct ConvDirectTests {
     func deterministic() {
         let c = directCases[2], g = c.geometry
         let x = Tensor.randomNormal(c.input, seed: 45), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 46)
-        let first = conv2dForward(x, weight: w, bias: nil, g), second = conv2dForward(x, weight: w, bias: nil, g)
+        let first = conv2dForward(x, weight: w, bias: nil, g, direct: .always)
+        let second = conv2dForward(x, weight: w, bias: nil, g, direct: .always)
         #expect(first.scalars == second.scalars)
     }
 

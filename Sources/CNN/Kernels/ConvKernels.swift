@@ -41,7 +41,7 @@ package enum ConvThreading: Int, Sendable {
     case automatic, perImage, blas
 }
 
-/// Whether 3x3 convolutions take the direct kernel: where it applies (`automatic`, `always`) or never.
+/// Whether stride-1 convolutions take the direct kernels: for batches of two or more images where they apply (`automatic`), wherever they apply (`always`), or never.
 package enum DirectConvolution: Int, Sendable {
     case automatic, always, never
 }
@@ -77,11 +77,17 @@ package enum ConvSettings {
         set { directRaw.store(newValue.rawValue, ordering: .relaxed) }
     }
 
-    /// Whether the convolution of geometry `g` takes the direct kernels.
-    package static func usesDirect(_ g: ConvGeometry) -> Bool {
-        switch direct {
+    /// Whether the convolution of geometry `g` takes the direct kernels under `choice`.
+    package static func usesDirect(_ g: ConvGeometry, _ choice: DirectConvolution = direct) -> Bool {
+        switch choice {
         case .never: return false
-        case .automatic, .always: return directConvApplies(g)
+        // One image (batch-1 inference): im2col + a GEMM split over the cores is as fast or faster
+        // (`course bench --direct never|always`, quiet machine: ResNet-50 88 against 129 ms,
+        // VGG-16 390 against 447 ms, ResNet-18 and DenseNet-121 equal): with hundreds of channels
+        // on a 7x7 or 14x14 plane the direct kernel has few vectors per filter block to amortise
+        // its loads, while the GEMM reuses each column for every filter.
+        case .automatic: return g.n >= 2 && directConvApplies(g)
+        case .always: return directConvApplies(g)
         }
     }
 
@@ -111,9 +117,10 @@ private func forEachImageSlice(_ n: Int, tasks: Int, _ body: (_ task: Int, _ ima
 /// has P = 64: per image, packing the weights costs as much as the product), and the
 /// [fg, B·P] result is copied to the B output images.
 package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry,
-                           threading: ConvThreading = ConvSettings.threading) -> Tensor {
+                           threading: ConvThreading = ConvSettings.threading,
+                           direct: DirectConvolution = ConvSettings.direct) -> Tensor {
     let y = Tensor(uninitialized: [g.n, g.f, g.oh, g.ow])
-    if ConvSettings.usesDirect(g) {
+    if ConvSettings.usesDirect(g, direct) {
         directConv(x: x.storage.base, weight: weight.storage.base, bias: bias.map { UnsafePointer($0.storage.base) }, g,
                    into: y.storage.base)
         return y
@@ -180,8 +187,9 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
 /// copied to the B images.
 package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bool, _ g: ConvGeometry,
                             needInput: Bool, needWeight: Bool, needBias: Bool,
-                            threading: ConvThreading = ConvSettings.threading) -> (Tensor?, Tensor?, Tensor?) {
-    if ConvSettings.usesDirect(g) {
+                            threading: ConvThreading = ConvSettings.threading,
+                            direct: DirectConvolution = ConvSettings.direct) -> (Tensor?, Tensor?, Tensor?) {
+    if ConvSettings.usesDirect(g, direct) {
         return directConvBackward(gy, x: x, weight: weight, g, needInput: needInput, needWeight: needWeight, needBias: needBias)
     }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
