@@ -113,10 +113,10 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
 //> Table: 权重与方向的范数（按滤波器归一化后两者相等）
 //> net        ‖θ‖ (conv, fc)    ‖δ‖  loss at θ*
 //> ---------  --------------  -----  ----------
-//> plain-8             9.193  9.193       2.290
-//> ResNet-8            9.199  9.199       2.267
-//> plain-14            12.55  12.55       2.311
-//> ResNet-14           12.56  12.56       2.303
+//> plain-8             9.206  9.206       2.291
+//> ResNet-8            9.217  9.217       2.265
+//> plain-14            12.57  12.57       2.308
+//> ResNet-14           12.58  12.58       2.330
 
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
@@ -190,15 +190,15 @@ nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non
 //> Table: 损失曲面的平滑程度
 //> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
 //> ---------  ----------  ---------------  -------------  ----------------
-//> plain-8         2.290       -0.0004279     -9.378e-05            0.8889
-//> ResNet-8        2.267         0.005702        0.02900            0.7778
-//> plain-14        2.311        0.0001940      0.0008380            0.4444
-//> ResNet-14       2.303         0.006360        0.02541            0.5556
+//> plain-8         2.291        -0.001181      -0.001054             1.000
+//> ResNet-8        2.265         0.006117        0.04100            0.7778
+//> plain-14        2.308        0.0005421       0.002674            0.7778
+//> ResNet-14       2.330        -0.005056        0.05216            0.6667
 let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
 let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
 let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
 nb.show("plain-\(deep) rises more than ResNet-\(deep) at r = 0.5", smoother)
-//> plain-14 rises more than ResNet-14 at r = 0.5: false
+//> plain-14 rises more than ResNet-14 at r = 0.5: true
 nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了 \(fmt(pd.rise(atRadius: 0.5)))，ResNet-\(deep) 上升了 \(fmt(rd.rise(atRadius: 0.5)))（比值 \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))）；在距离 1 处分别为 \(fmt(pd.rise(atRadius: 1))) 和 \(fmt(rd.rise(atRadius: 1)))。非凸比例：plain-\(deep) \(fmt(pd.nonConvexShare))，ResNet-\(deep) \(fmt(rd.nonConvexShare))。浅的一对（plain-\(shallow)、ResNet-\(shallow)）在距离 0.5 处的上升为 \(fmt(ps.rise(atRadius: 0.5))) 和 \(fmt(rs.rise(atRadius: 0.5)))。"
             + (smoother ? "深的普通网络的曲面明显更陡。" : "这次深的普通网络的曲面并不比 ResNet 陡。"),
         en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
