@@ -220,9 +220,9 @@ public struct DepthBudget: Codable, Hashable, Sendable {
     /// training errors (eval mode, all 1,536 images), ResNet-56 vs ResNet-20: 13.8% vs 14.2% with
     /// the lesson's seeds, 17.4% vs 13.8% with seeds offset by 1000, so the residual pair's order
     /// is not robust at this budget; the plain pair's gap is tens of points. Batch 128 at 0.1 with
-    /// a second ÷10 at epoch 7 gave 20.8% vs 17.2%; batch 64 at 0.1 threw ResNet-56 off (30.9%);
-    /// zero-initialised residual γ (`zeroInitResidual`) gave 33.5% vs 46.5%, both ResNets far
-    /// slower than with the standard initialisation.
+    /// a second ÷10 at epoch 7 gave 20.8% vs 17.2% (on the first 400 images); batch 64 at 0.1
+    /// threw ResNet-56 off (30.9%); at batch 128, zero-initialised residual γ (`zeroInitResidual`)
+    /// gave 33.5% vs 46.5%, both ResNets far slower than with the standard initialisation.
     ///
     /// Paper: 20/32/44/56 layers, 20,000 images, 24 epochs at the paper's batch 128 and 0.1: 1 of
     /// warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%).
