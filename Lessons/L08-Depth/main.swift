@@ -57,8 +57,8 @@ nb.show("ResNet-20 with 1 input channel", CIFARResNet(depth: 20, inputChannels: 
 //: ## 数据与训练配置
 //:en ## Data and training set-up
 
-//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，批大小 128，学习率 0.1，之后两次除以 10（论文在 64k 次迭代中的 32k 和 48k 处）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的 1536 张图（每周期 12 步）训练 8 个周期，不做数据增强：前三个周期预热，学习率从 0.01 线性升到 0.07（论文训练 110 层网络时先用 0.01：0.1 一开始太大），第 4 到第 6 个周期用 0.1，第 7、8 个周期分别用 0.01 和 0.001。只有约 100 步时，56 层的网络若一开始（或只预热一个周期后）就用 0.1，会被最初几步推到损失很高的地方，剩下的步数不够恢复。`--paper` 模式用四种深度、2 万张图和 24 个周期（0.1 在第 12、18 个周期除以 10）。
-//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, batch 128, learning rate 0.1, later divided by 10 twice (the paper: at 32k and 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on 1,536 training images (12 steps per epoch) for 8 epochs, without data augmentation: the first three epochs warm up, raising the rate linearly from 0.01 to 0.07 (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start), epochs 4 to 6 use 0.1, epochs 7 and 8 use 0.01 and 0.001. With only about 100 steps, a 56-layer net that meets 0.1 at once (or after one epoch of warm-up) is thrown to a high loss by its first steps and has too few steps left to recover. `--paper` mode uses all four depths, 20,000 images and 24 epochs (0.1 divided by 10 at epochs 12 and 18).
+//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，学习率之后除以 10（论文用批大小 128、学习率 0.1，在 64k 次迭代中的 32k 和 48k 处各除以 10 一次）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的一小部分、训练几个周期，不做数据增强，具体数字见下面的注记。这么短的训练需要两处调整。一是预热：学习率从峰值的十分之一线性升上去（论文训练 110 层网络时先用 0.01，因为 0.1 一开始太大）；不预热时，56 层的网络会被最初几步推到损失很高的地方，剩下的步数不够恢复。二是批大小 64、峰值学习率 0.05：学习率与批大小之比和论文相同，同样的计算量却多一倍的步数。我们试过批大小 128、学习率 0.1（步数少一半），ResNet-56 结束时的训练误差比 ResNet-20 高几个百分点；批大小 64、学习率 0.1 时，56 层的网络在峰值学习率下被推离。`--paper` 模式用四种深度、2 万张图、论文的批大小和学习率。
+//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, a learning rate later divided by 10 (the paper: batch 128, rate 0.1, divided at 32k and again at 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on a small part of the training set for a few epochs, without data augmentation; the note below gives the numbers. So short a run needs two changes. First, warm-up: the rate rises linearly from a tenth of its peak (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start); without it, a 56-layer net is thrown to a high loss by its first steps and has too few steps left to recover. Second, batch 64 at a peak rate of 0.05: the same ratio of rate to batch size as the paper's, and twice the steps for the same compute. We tried batch 128 at 0.1 (half the steps), after which ResNet-56 ended a few points above ResNet-20 in training error, and batch 64 at 0.1, at which the 56-layer nets were thrown off at the peak rate. `--paper` mode uses all four depths, 20,000 images and the paper's batch size and rate.
 let dataset = DepthDataset.fromEnvironment()
 let budget = DepthBudget.forMode(quick: nb.isQuick, paper: nb.isPaper)
 let (depths, trainCount, epochs) = (budget.depths, budget.trainCount, budget.epochs)
@@ -67,10 +67,16 @@ nb.show("dataset", dataset.rawValue)
 nb.show("depths", depths)
 nb.show("training images", trainCount)
 nb.show("epochs", epochs)
+nb.show("batch size", budget.batchSize)
+let rates = budget.epochRates.map { String(format: "%.3g", $0) }
+let stepsPerEpoch = budget.stepsPerEpoch
+nb.note(zh: "本次（\(nb.mode.rawValue) 模式）：\(depths.map(String.init).joined(separator: "、")) 层，\(trainCount) 张训练图，批大小 \(budget.batchSize)（每周期 \(stepsPerEpoch) 步，共 \(stepsPerEpoch * epochs) 步），\(epochs) 个周期，各周期的学习率依次为 \(rates.joined(separator: "、"))。",
+        en: "This run (\(nb.mode.rawValue) mode): \(depths.map(String.init).joined(separator: ", ")) layers, \(trainCount) training images, batch \(budget.batchSize) (\(stepsPerEpoch) steps an epoch, \(stepsPerEpoch * epochs) in all), \(epochs) epochs at learning rates \(rates.joined(separator: ", ")).")
 //> dataset: fashion-mnist
 //> depths: [8, 14]
 //> training images: 384
 //> epochs: 1
+//> batch size: 64
 
 //: ## 初始化时各层的梯度
 //:en ## Gradients per layer at initialisation
@@ -107,7 +113,7 @@ nb.figure(LineChart(xLabel: "layer (forward order)", yLabel: "‖∂L/∂W‖ (l
                               color: netColor(plain: p.net.hasPrefix("plain"), p.norms.count > shallow ? 1 : 0),
                               dashed: p.net.hasPrefix("plain"))
                     },
-                    legend: .topLeft, size: Size(440, 240)),
+                    legend: .topRight, size: Size(440, 240)),
           name: "fig-08-init-gradients",
           caption: Bilingual(zh: "初始化时每层权重梯度的范数：普通网络（虚线）与 ResNet（实线）",
                              en: "Weight-gradient norm per layer at initialisation: plain nets (dashed) and ResNets (solid)"))
@@ -118,8 +124,8 @@ nb.note(zh: "本次运行：最大与最小的层梯度之比，plain-\(deep) �
         en: "This run: the ratio of the largest to the smallest layer gradient is \(fmt(spread("plain-\(deep)"))) for plain-\(deep), \(fmt(spread("ResNet-\(deep)"))) for ResNet-\(deep) and \(fmt(spread("ResNet-\(deep) (B)"))) for ResNet-\(deep) with option B; \(fmt(spread("plain-\(shallow)"))) and \(fmt(spread("ResNet-\(shallow)"))) for plain-\(shallow) and ResNet-\(shallow). Smallest layer gradient: plain-\(deep) \(fmt(profile["plain-\(deep)"]!.min()!)), ResNet-\(deep) \(fmt(profile["ResNet-\(deep)"]!.min()!))."
             + (evenerResidual ? " ResNet-\(deep)'s gradients are more even across layers than plain-\(deep)'s." : " This time ResNet-\(deep)'s gradients are not more even across layers than plain-\(deep)'s."))
 
-//: 默认模式（20 层和 56 层）下，上面的注记和表给出了本次的数字。普通网络的梯度并没有消失：He 等检查过，有 BN 时普通网络的梯度范数是“健康的”，所以退化不是梯度消失造成的。相反，在 plain-56 里，梯度从输出往输入方向越来越大，第一层卷积的梯度可以是全连接层的数百倍（BN 在很深的普通网络里初始化时会让梯度爆炸，见 Yang 等，2019）。各层梯度大小相差几个数量级，同一个学习率 0.1 对前面的层太大、对后面的层太小。ResNet-56 的曲线平得多：每个残差块的梯度都有一条经过恒等项 $I$ 的路径，不必穿过所有的层。选项 B 与选项 A 的最大最小比相近（表中最后一列），它们只在两个降采样处不同。
-//:en In the default mode (20 and 56 layers) the note and the table above give this run's numbers. The plain nets' gradients do not vanish: He et al. checked that with BN the gradient norms of plain nets are "healthy", so the degradation is not caused by vanishing gradients. On the contrary, in plain-56 the gradient grows from the output towards the input, and the first conv's gradient can be hundreds of times the fc layer's (at initialisation, BN makes the gradients of very deep plain nets explode; Yang et al., 2019). With layer gradients orders of magnitude apart, one learning rate of 0.1 is too large for the early layers and too small for the late ones. ResNet-56's curve is much flatter: every block's gradient has a path through the identity term $I$ that does not pass through all the layers. Option B has a largest-to-smallest ratio close to option A's (the last column of the table); the two differ only at the two downsampling points.
+//: 默认模式（20 层和 56 层）下，上面的注记和表给出了本次的数字。普通网络的梯度并没有消失：He 等检查过，有 BN 时普通网络的梯度范数是“健康的”，所以退化不是梯度消失造成的。相反，在 plain-56 里，梯度从输出往输入方向越来越大，第一层卷积的梯度可以是全连接层的数百倍（BN 在很深的普通网络里初始化时会让梯度爆炸，见 Yang 等，2019）。各层梯度大小相差几个数量级，同一个学习率对前面的层太大、对后面的层太小。ResNet-56 的曲线平得多：每个残差块的梯度都有一条经过恒等项 $I$ 的路径，不必穿过所有的层。选项 B 与选项 A 的最大最小比相近（表中最后一列），它们只在两个降采样处不同。
+//:en In the default mode (20 and 56 layers) the note and the table above give this run's numbers. The plain nets' gradients do not vanish: He et al. checked that with BN the gradient norms of plain nets are "healthy", so the degradation is not caused by vanishing gradients. On the contrary, in plain-56 the gradient grows from the output towards the input, and the first conv's gradient can be hundreds of times the fc layer's (at initialisation, BN makes the gradients of very deep plain nets explode; Yang et al., 2019). With layer gradients orders of magnitude apart, one learning rate is too large for the early layers and too small for the late ones. ResNet-56's curve is much flatter: every block's gradient has a path through the identity term $I$ that does not pass through all the layers. Option B has a largest-to-smallest ratio close to option A's (the last column of the table); the two differ only at the two downsampling points.
 
 //: ## 训练：退化出现了吗？
 //:en ## Training: does the degradation appear?
@@ -128,15 +134,22 @@ nb.note(zh: "本次运行：最大与最小的层梯度之比，plain-\(deep) �
 //:en Every net trains on the same data with the same set-up. The trained weights are saved as safetensors (`Output/l08-depth/nets-<mode>/`); lesson 9 reads them to draw loss landscapes.
 let trainNets = depths.flatMap { [DepthNet.plain($0), DepthNet.resnet($0)] }
 let netsFolder = nb.directory.appendingPathComponent("nets-\(nb.mode.rawValue)", isDirectory: true)
+/// The record of one net: its training run and its final eval-mode error and loss on every training image.
+struct DepthResult: Codable { var run: TrainingRun; var trainError: Double; var trainLoss: Double }
 var runs: [TrainingRun] = []
+var finalTrain: [String: DepthResult] = [:]
 for net in trainNets {
     let folder = try nb.cachedDirectory("train", net, dataset, budget, after: []) { f in
         let data = try budget.load(dataset)
         let (run, model) = trainDepthNet(net, channels: dataset.channels, data: data, recipe: budget.recipe, seed: nb.seed &+ UInt64(net.depth))
+        let final = depthEvaluation(model, on: data.train)
         try saveDepthNet(model, net, dataset: dataset, in: f.output)
-        try JSONEncoder().encode(run).write(to: f.output.appendingPathComponent("run.json"), options: .atomic)
+        try JSONEncoder().encode(DepthResult(run: run, trainError: final.error, trainLoss: final.loss))
+            .write(to: f.output.appendingPathComponent("result.json"), options: .atomic)
     }
-    runs.append(try JSONDecoder().decode(TrainingRun.self, from: Data(contentsOf: folder.appendingPathComponent("run.json"))))
+    let result = try JSONDecoder().decode(DepthResult.self, from: Data(contentsOf: folder.appendingPathComponent("result.json")))
+    runs.append(result.run)
+    finalTrain[net.name] = result
     try FileManager.default.createDirectory(at: netsFolder, withIntermediateDirectories: true)
     let file = "\(net.fileStem).safetensors"
     let target = netsFolder.appendingPathComponent(file)
@@ -144,7 +157,6 @@ for net in trainNets {
     try FileManager.default.copyItem(at: folder.appendingPathComponent(file), to: target)
 }
 let byName = Dictionary(uniqueKeysWithValues: runs.map { ($0.name, $0) })
-let stepsPerEpoch = (trainCount + 127) / 128
 let window = max(1, stepsPerEpoch / 4)
 /// One vertical scale for both panels: up to the largest plotted error, in steps of 10%.
 let errorCeiling = min(100, 10 * ((runs.flatMap { windowMeans($0.stepError, width: window) + $0.testError }.max() ?? 1) * 10).rounded(.up))
@@ -159,7 +171,7 @@ func errorPanel(_ names: [String], title: String) -> LineChart {
         series.append(.init("\(name) test", x: run.testError.indices.map { Double($0 + 1) }, y: run.testError.map { $0 * 100 },
                             color: color, marker: .circle, dashed: true))
     }
-    return LineChart(title: title, xLabel: "epoch", yLabel: "error (%)", yRange: 0...errorCeiling, series: series, legend: .topRight, size: Size(300, 240))
+    return LineChart(title: title, xLabel: "epoch", yLabel: "error (%)", yRange: 0...errorCeiling, series: series, legend: .bottomLeft, size: Size(300, 240))
 }
 nb.figure(SideBySide(panels: [errorPanel(depths.map { "plain-\($0)" }, title: "plain"),
                               errorPanel(depths.map { "ResNet-\($0)" }, title: "ResNet")]),
@@ -171,49 +183,59 @@ func lastEpochStepError(_ run: TrainingRun) -> Double {
     let tail = run.stepError.suffix(stepsPerEpoch)
     return tail.reduce(0, +) / Double(tail.count)
 }
-nb.table(header: ["net", "params", "train error (eval)", "train error (last epoch's batches)", "test error"],
-         rows: runs.map { [$0.name, $0.parameters, $0.trainError.last!, lastEpochStepError($0), $0.testError.last!] as [any CustomStringConvertible] },
+nb.table(header: ["net", "params", "train error (eval, all \(trainCount))", "train error (last epoch's batches)", "test error"],
+         rows: runs.map { [$0.name, $0.parameters, finalTrain[$0.name]!.trainError, lastEpochStepError($0), $0.testError.last!] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "训练结束时的误差", en: "Errors at the end of training"))
 //> Table: 训练结束时的误差
-//> net        params  train error (eval)  train error (last epoch's batches)  test error
-//> ---------  ------  ------------------  ----------------------------------  ----------
-//> plain-8     75002              0.9000                              0.8854      0.9200
-//> ResNet-8    75002              0.8150                              0.8646      0.8550
-//> plain-14   172218              0.9050                              0.8620      0.9100
-//> ResNet-14  172218              0.8950                              0.8464      0.9000
+//> net        params  train error (eval, all 384)  train error (last epoch's batches)  test error
+//> ---------  ------  ---------------------------  ----------------------------------  ----------
+//> plain-8     75002                       0.8984                              0.8438      0.9200
+//> ResNet-8    75002                       0.8646                              0.8281      0.8650
+//> plain-14   172218                       0.8958                              0.8490      0.9150
+//> ResNet-14  172218                       0.8932                              0.8151      0.9000
 let times = runs.map { "\($0.name) \(String(format: "%.0f", $0.seconds)) s" }.joined(separator: ", ")
 nb.note(zh: "训练用时（随机器负载变化）：\(times)。", en: "Training time (varies with the machine's load): \(times).")
 
-//: 表中“train error (eval)”在 eval 模式下、在训练集的前 400 张图上测量（BN 用训练中累计的均值和方差）；“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。图中测试误差在前几个周期很高、训练误差却已经下降，原因是 BN 的滑动平均（动量 0.1）跟不上学习率 0.1 下快速变化的权重：每个周期只有 12 步，eval 模式用的均值和方差已经过时；学习率降低之后，两者就一致了。
-//:en The table's "train error (eval)" is measured in eval mode on the first 400 training images (BN uses the running mean and variance gathered in training); the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode). In the figure, the test error stays high for the first epochs while the training error already falls: BN's running averages (momentum 0.1) cannot keep up with weights that change fast at a learning rate of 0.1, with only 12 steps per epoch, so eval mode normalises with stale statistics; once the rate drops, the two agree.
-let plainShallow = byName["plain-\(shallow)"]!.trainError.last!, plainDeep = byName["plain-\(deep)"]!.trainError.last!
-let resShallow = byName["ResNet-\(shallow)"]!.trainError.last!, resDeep = byName["ResNet-\(deep)"]!.trainError.last!
+//: 表中“train error (eval)”是训练结束后在 eval 模式下、在全部训练图上测量的（BN 用训练中累计的均值和方差）；“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。图中测试误差在前几个周期很高、训练误差却已经下降，原因是 BN 的滑动平均（动量 0.1）跟不上峰值学习率下快速变化的权重：每个周期只有二十几步，eval 模式用的均值和方差已经过时；学习率降低之后，两者就一致了。
+//:en The table's "train error (eval)" is measured after training, in eval mode, on all the training images (BN uses the running mean and variance gathered in training); the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode). In the figure, the test error stays high for the first epochs while the training error already falls: BN's running averages (momentum 0.1) cannot keep up with weights that change fast at the peak rate, with only a couple of dozen steps per epoch, so eval mode normalises with stale statistics; once the rate drops, the two agree.
+let plainShallow = finalTrain["plain-\(shallow)"]!.trainError, plainDeep = finalTrain["plain-\(deep)"]!.trainError
+let resShallow = finalTrain["ResNet-\(shallow)"]!.trainError, resDeep = finalTrain["ResNet-\(deep)"]!.trainError
 let degradation = plainDeep > plainShallow, residualHolds = resDeep <= resShallow
 nb.show("plain-\(deep) train error > plain-\(shallow)", degradation)
 nb.show("ResNet-\(deep) train error <= ResNet-\(shallow)", residualHolds)
-//> plain-14 train error > plain-8: true
+//> plain-14 train error > plain-8: false
 //> ResNet-14 train error <= ResNet-8: false
 nb.note(zh: "本次运行的结果：plain-\(deep) 的训练误差为 \(pct(plainDeep))，plain-\(shallow) 为 \(pct(plainShallow))"
             + (degradation ? "——更深的普通网络训练得更差，退化出现了。" : "——这次更深的普通网络没有更差，退化没有出现。")
-            + " ResNet-\(deep) 为 \(pct(resDeep))，ResNet-\(shallow) 为 \(pct(resShallow))"
+            + "ResNet-\(deep) 为 \(pct(resDeep))，ResNet-\(shallow) 为 \(pct(resShallow))"
             + (residualHolds ? "——加了捷径后，更深的网络不比浅的差。" : "——这次 ResNet-\(deep) 比 ResNet-\(shallow) 高。")
-            + " 测试误差：plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!))，plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!))，ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!))，ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!))。",
+            + "测试误差：plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!))，plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!))，ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!))，ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!))。",
         en: "This run: plain-\(deep) ends with a training error of \(pct(plainDeep)), plain-\(shallow) with \(pct(plainShallow))"
             + (degradation ? ": the deeper plain net trains worse, the degradation appears." : ": this time the deeper plain net is not worse, no degradation.")
             + " ResNet-\(deep) ends at \(pct(resDeep)), ResNet-\(shallow) at \(pct(resShallow))"
             + (residualHolds ? ": with shortcuts the deeper net is no worse than the shallow one." : ": this time ResNet-\(deep) ends higher than ResNet-\(shallow).")
             + " Test errors: plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!)), plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!)), ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!)), ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!)).")
 
-//: 左图是论文图 1 和图 6 左的类比：普通网络越深，训练误差（细线）越高，而且从头到尾都更高——这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图中，加了捷径的 56 层网络训练得几乎和 20 层一样好：56 层与 20 层的差距从普通网络的几十个百分点缩小到几个百分点（见上面的注记）。在这么小的预算下（约 100 步），ResNet-56 的训练误差可能仍略高于 ResNet-20——注记如实报告本次的先后顺序；论文用 64k 步训练，ResNet-56 最终低于 ResNet-20，`--paper` 模式更接近那个设置。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后顺序就是论文要说明的现象。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
-//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), from start to end, which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). On the right, with shortcuts the 56-layer net trains almost as well as the 20-layer one: the gap between 56 and 20 layers shrinks from tens of percentage points for the plain nets to a few (see the note above). With so small a budget (about 100 steps) ResNet-56 may still end slightly above ResNet-20 in training error, and the note reports this run's order as it is; the paper trains for 64k steps, where ResNet-56 ends below ResNet-20, and `--paper` mode is closer to that set-up. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+let plainGap = (plainDeep - plainShallow) * 100, resGap = (resDeep - resShallow) * 100
+func points(_ x: Double) -> String { String(format: "%.1f", abs(x)) }
+nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" : "低") \(points(plainGap)) 个百分点，ResNet-\(deep) 比 ResNet-\(shallow) \(resGap > 0 ? "高" : "低") \(points(resGap)) 个百分点。"
+            + (plainDeep >= 0.8 ? "plain-\(deep) 几乎停在随机猜测的水平（10 类时误差为 90%）：在这么短的训练里，它几乎什么也没学到。" : ""),
+        en: "Gaps: plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow), ResNet-\(deep) \(points(resGap)) points \(resGap > 0 ? "above" : "below") ResNet-\(shallow)."
+            + (plainDeep >= 0.8 ? " plain-\(deep) stays close to chance (90% error for 10 classes): in so short a run it learns almost nothing." : ""))
+
+//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见上面两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及明显领先：两个 ResNet 结束时相差不大，谁略低一点会随随机种子变化（我们换过种子：有时 ResNet-56 略低，有时它高几个百分点），而普通网络之间的差距大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
+//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull clearly ahead: the two ResNets end close together, and which of them ends slightly lower changes with the random seed (we tried other seeds: sometimes ResNet-56 ends slightly lower, sometimes a few points higher), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+
+//: 另一个常用的做法（Goyal 等，2017；torchvision 的 `zero_init_residual=True`）是把每个残差块最后一个 BN 的 $\gamma$ 初始化为 0：每个块一开始就等于它的捷径，深的 ResNet 起步时就像一个浅的网络。He 等没有用它，本课也没有用：我们试过，在这么短的训练里残差分支要先把 $\gamma$ 学起来，两个 ResNet 都学得慢得多，ResNet-20 结束时的训练误差比 plain-20 还高得多。想自己试，把 `trainDepthNet` 的 `zeroInitResidual` 设为 `true`（即 `CIFARResNet(depth:zeroInitResidual:)`）。
+//:en Another common recipe (Goyal et al., 2017; torchvision's `zero_init_residual=True`) initialises the $\gamma$ of each residual block's last BN to 0, so that every block starts as its shortcut and a deep ResNet starts out like a shallow net. He et al. did not use it, and neither does this lesson: we tried it, and in runs this short the residual branches must first learn their $\gamma$, so both ResNets learned much more slowly, and ResNet-20 ended far above plain-20 in training error. To try it, pass `zeroInitResidual: true` to `trainDepthNet` (that is, `CIFARResNet(depth:zeroInitResidual:)`).
 
 //: ## 小结
 //:en ## Takeaways
 
-//: - 普通网络加深后训练误差反而大幅升高（退化）；加了捷径后，深网络训练得几乎和浅的一样好。上面的数字来自本次运行。
+//: - 普通网络加深后训练误差反而升高（退化）；加了捷径后，深网络不比浅的差。上面的数字来自本次运行。
 //: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
-//:en - Deeper plain nets end with a much *higher* training error (degradation); with shortcuts the deep net trains almost as well as the shallow one. The numbers above come from this run.
+//:en - Deeper plain nets end with a *higher* training error (degradation); with shortcuts the deep net is no worse than the shallow one. The numbers above come from this run.
 //:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide

@@ -113,10 +113,10 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
 //> Table: 权重与方向的范数（按滤波器归一化后两者相等）
 //> net        ‖θ‖ (conv, fc)    ‖δ‖  loss at θ*
 //> ---------  --------------  -----  ----------
-//> plain-8             9.193  9.193       2.290
-//> ResNet-8            9.199  9.199       2.267
-//> plain-14            12.55  12.55       2.311
-//> ResNet-14           12.56  12.56       2.303
+//> plain-8             9.206  9.206       2.291
+//> ResNet-8            9.217  9.217       2.265
+//> plain-14            12.57  12.57       2.308
+//> ResNet-14           12.58  12.58       2.330
 
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
@@ -190,22 +190,22 @@ nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non
 //> Table: 损失曲面的平滑程度
 //> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
 //> ---------  ----------  ---------------  -------------  ----------------
-//> plain-8         2.290       -0.0004279     -9.378e-05            0.8889
-//> ResNet-8        2.267         0.005702        0.02900            0.7778
-//> plain-14        2.311        0.0001940      0.0008380            0.4444
-//> ResNet-14       2.303         0.006360        0.02541            0.5556
+//> plain-8         2.291        -0.001181      -0.001054             1.000
+//> ResNet-8        2.265         0.006117        0.04100            0.7778
+//> plain-14        2.308        0.0005421       0.002674            0.7778
+//> ResNet-14       2.330        -0.005056        0.05216            0.6667
 let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
 let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
 let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
 nb.show("plain-\(deep) rises more than ResNet-\(deep) at r = 0.5", smoother)
-//> plain-14 rises more than ResNet-14 at r = 0.5: false
+//> plain-14 rises more than ResNet-14 at r = 0.5: true
 nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了 \(fmt(pd.rise(atRadius: 0.5)))，ResNet-\(deep) 上升了 \(fmt(rd.rise(atRadius: 0.5)))（比值 \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))）；在距离 1 处分别为 \(fmt(pd.rise(atRadius: 1))) 和 \(fmt(rd.rise(atRadius: 1)))。非凸比例：plain-\(deep) \(fmt(pd.nonConvexShare))，ResNet-\(deep) \(fmt(rd.nonConvexShare))。浅的一对（plain-\(shallow)、ResNet-\(shallow)）在距离 0.5 处的上升为 \(fmt(ps.rise(atRadius: 0.5))) 和 \(fmt(rs.rise(atRadius: 0.5)))。"
             + (smoother ? "深的普通网络的曲面明显更陡。" : "这次深的普通网络的曲面并不比 ResNet 陡。"),
         en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
             + (smoother ? " The deep plain net's landscape is clearly steeper." : " This time the deep plain net's landscape is not steeper than the ResNet's."))
 
-//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的等高线挤在中心附近、曲面杂乱，ResNet-56 的曲面像一个凸的碗。在我们的短训练里要看三样：离极小点较远处（$r = 1$）的上升、较近处（$r = 0.5$）的上升，以及非凸比例。更平滑的曲面表现为 $r = 1$ 处上升更小、非凸比例更小；在极小点附近（$r = 0.5$），两者可能相近，先后也可能相反——普通网络停在高得多的损失上，权重也大得多（见范数表），局部的弯曲并不代表整个曲面。浅的一对（注记末尾的两个数）：20 层时跳跃连接的作用小得多，这么短的训练里哪一个更陡都有可能。我们的网络只训练了约 100 步、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
-//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's contours crowd around the centre and its surface is chaotic, while ResNet-56's looks like a convex bowl. In our short runs, look at three things: the rise far from the minimum ($r = 1$), the rise near it ($r = 0.5$), and the non-convex share. A smoother landscape shows as a smaller rise at $r = 1$ and a smaller non-convex share; near the minimum ($r = 0.5$) the two nets can be close, in either order: the plain net sits at a much higher loss with much larger weights (see the table of norms), and the local bend does not describe the whole surface. For the shallow pair (the last two numbers of the note), skip connections matter much less at 20 layers, and in runs this short either net can come out the steeper. Our nets trained for only about 100 steps and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
+//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的等高线挤在中心附近、曲面杂乱，ResNet-56 的曲面像一个凸的碗。在我们的短训练里要看三样：离极小点较远处（$r = 1$）的上升、较近处（$r = 0.5$）的上升，以及非凸比例。更平滑的曲面表现为 $r = 1$ 处上升更小、非凸比例更小；在极小点附近（$r = 0.5$），两者可能相近，先后也可能相反——普通网络停在高得多的损失上，权重也大得多（见范数表），局部的弯曲并不代表整个曲面。浅的一对（注记末尾的两个数）：20 层时跳跃连接的作用小得多，这么短的训练里哪一个更陡都有可能。我们的网络训练得很短（步数见第 8 课的注记）、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
+//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's contours crowd around the centre and its surface is chaotic, while ResNet-56's looks like a convex bowl. In our short runs, look at three things: the rise far from the minimum ($r = 1$), the rise near it ($r = 0.5$), and the non-convex share. A smoother landscape shows as a smaller rise at $r = 1$ and a smaller non-convex share; near the minimum ($r = 0.5$) the two nets can be close, in either order: the plain net sits at a much higher loss with much larger weights (see the table of norms), and the local bend does not describe the whole surface. For the shallow pair (the last two numbers of the note), skip connections matter much less at 20 layers, and in runs this short either net can come out the steeper. Our nets trained for very few steps (lesson 8's note gives the count) and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
 
 //: ## 小结
 //:en ## Takeaways

@@ -9,6 +9,12 @@
 // Deviations: option A appends the zero channels after the existing ones (the paper does not say
 // where they go; common re-implementations split them on both sides, which changes nothing but
 // the channel order). Keys follow torchvision's ResNet: conv1, bn1, layer1.0.conv1, …, fc.
+//
+// `zeroInitResidual` (off by default, as in the paper): the later recipe of Goyal et al. 2017
+// ("Accurate, Large Minibatch SGD", Section 5.1; torchvision's `zero_init_residual=True`) sets the
+// scale γ of each residual block's last BN to 0, so that every block starts as its shortcut and a
+// deep ResNet starts out behaving like a shallow one. A plain block has no shortcut, so zeroing its
+// γ would cut the signal off: the option requires a shortcut.
 import CNN
 
 /// How a CIFAR ResNet block joins its input back in.
@@ -22,6 +28,7 @@ public enum CIFARShortcut: String, Sendable, CaseIterable {
 }
 
 /// Two 3x3 conv-BN layers with an optional shortcut: relu(bn2(conv2(relu(bn1(conv1 x)))) [+ x]).
+/// With `zeroInitResidual`, bn2's γ starts at 0, so the block starts as relu(shortcut(x)).
 ///
 /// - Shape: [N, C, H, W] → [N, F, H/stride, W/stride]
 public final class CIFARBlock: Module {
@@ -30,7 +37,9 @@ public final class CIFARBlock: Module {
     public let downsample: Module?
     let outputChannels: Int, stride: Int
 
-    public init(inputChannels: Int, outputChannels: Int, stride: Int, shortcut: CIFARShortcut) {
+    public init(inputChannels: Int, outputChannels: Int, stride: Int, shortcut: CIFARShortcut, zeroInitResidual: Bool = false) {
+        precondition(!zeroInitResidual || shortcut != .none,
+                     "CIFARBlock: zeroInitResidual needs a shortcut (a plain block with γ = 0 outputs 0 for every input)")
         conv1 = Conv2D(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride, padding: 1, bias: false)
         bn1 = BatchNorm2D(outputChannels)
         conv2 = Conv2D(inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, bias: false)
@@ -41,6 +50,9 @@ public final class CIFARBlock: Module {
         let reshapes = stride != 1 || inputChannels != outputChannels
         downsample = shortcut == .optionB && reshapes ? projection(inputChannels, outputChannels, stride: stride) : nil
         super.init()
+        if zeroInitResidual, let gamma = bn2.weight {
+            gamma.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         register("conv1", conv1); register("bn1", bn1); register("conv2", conv2); register("bn2", bn2)
         if let downsample { register("downsample", downsample) }
     }
@@ -68,10 +80,13 @@ public final class CIFARResNet: Module {
     public let layers: [Sequential]
     public let avgpool: AdaptiveAvgPool2D, fc: Linear
 
-    /// `depth` = 6n + 2 (20, 32, 44, 56, 110, …); `inputChannels` = image channels (3 for RGB).
-    public init(depth: Int, shortcut: CIFARShortcut = .optionA, classes: Int = 10, inputChannels: Int = 3) {
+    /// `depth` = 6n + 2 (20, 32, 44, 56, 110, …); `inputChannels` = image channels (3 for RGB);
+    /// `zeroInitResidual` starts every block's last BN γ at 0 (residual nets only; see the file notes).
+    public init(depth: Int, shortcut: CIFARShortcut = .optionA, classes: Int = 10, inputChannels: Int = 3,
+                zeroInitResidual: Bool = false) {
         precondition(depth >= 8 && (depth - 2) % 6 == 0, "CIFARResNet: depth must be 6n + 2 with n ≥ 1, got \(depth)")
         precondition(inputChannels >= 1, "CIFARResNet: inputChannels must be >= 1, got \(inputChannels)")
+        precondition(!zeroInitResidual || shortcut != .none, "CIFARResNet: zeroInitResidual needs residual blocks, got the plain net")
         let n = (depth - 2) / 6
         conv1 = Conv2D(inputChannels: inputChannels, outputChannels: 16, kernelSize: 3, padding: 1, bias: false)
         bn1 = BatchNorm2D(16)
@@ -80,7 +95,8 @@ public final class CIFARResNet: Module {
         for (i, width) in [16, 32, 64].enumerated() {
             stages.append(Sequential((0..<n).map { b in
                 defer { channels = width }
-                return CIFARBlock(inputChannels: channels, outputChannels: width, stride: i > 0 && b == 0 ? 2 : 1, shortcut: shortcut)
+                return CIFARBlock(inputChannels: channels, outputChannels: width, stride: i > 0 && b == 0 ? 2 : 1, shortcut: shortcut,
+                                  zeroInitResidual: zeroInitResidual)
             }))
         }
         layers = stages

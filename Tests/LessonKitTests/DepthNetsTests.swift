@@ -32,6 +32,25 @@ struct DepthNetsTests {
         #expect(channelMeans(x) == [2.5, 10])
     }
 
+    @Test func evaluationOnEveryImage() {
+        // Logits = x (identity weights, no bias). Rows (1, 0), (0, 1), (1, 0), all labelled 0:
+        // the second is wrong, so the error is 1/3; the losses are log(1 + e^-1) twice and log(1 + e).
+        let model = Linear(inputFeatures: 2, outputFeatures: 2, bias: false)
+        model.weight.withUnsafeMutableBufferPointer { for (i, v) in [Float(1), 0, 0, 1].enumerated() { $0[i] = v } }
+        let data = (images: Tensor(shape: [3, 2], values: [1, 0, 0, 1, 1, 0]), labels: [0, 0, 0])
+        let result = depthEvaluation(model, on: data)
+        #expect(abs(result.error - 1.0 / 3) < 1e-9)
+        let expected = (2 * log(1 + exp(-1.0)) + log(1 + exp(1.0))) / 3
+        #expect(abs(result.loss - expected) < 1e-5, "\(result.loss) vs \(expected)")
+    }
+
+    @Test func zeroInitResidualOnlyTouchesResNets() {
+        let plain = DepthNet.plain(8).make(channels: 1, seed: 3, zeroInitResidual: true)
+        #expect(plain.parameters().map(\.scalars) == DepthNet.plain(8).make(channels: 1, seed: 3).parameters().map(\.scalars))
+        let resnet = DepthNet.resnet(8).make(channels: 1, seed: 3, zeroInitResidual: true)
+        #expect(resnet.layers.flatMap(\.layers).allSatisfy { ($0 as! CIFARBlock).bn2.weight!.scalars.allSatisfy { $0 == 0 } })
+    }
+
     @Test func datasetChoice() {
         #expect(DepthDataset.fromEnvironment([:]) == .fashionMNIST)
         #expect(DepthDataset.fromEnvironment(["CIFAR10_DIR": "/data/cifar-10-batches-bin"]) == .cifar10)
@@ -39,13 +58,21 @@ struct DepthNetsTests {
     }
 
     @Test func recipeFollowsThePaper() throws {
-        // Full mode: linear warm-up 0.01, 0.04, 0.07, then 0.1, divided by 10 at epochs 6 and 7.
+        // Full mode: batch 64, linear warm-up from 0.005 over 3 epochs (0.005, 0.02, 0.035), then
+        // 0.05, divided by 10 at epoch 6: the paper's 0.1 at batch 128, scaled with the batch.
+        let budget = DepthBudget.forMode(quick: false, paper: false)
         let model = DepthNet.resnet(8).make(channels: 1, seed: 1)
-        let recipe = DepthBudget.forMode(quick: false, paper: false).recipe
+        let recipe = budget.recipe
+        #expect(recipe.batchSize == 64 && budget.stepsPerEpoch == 24)
         let opt = recipe.makeOptimizer(model)
         let scheduler = try #require(recipe.makeScheduler?(opt))
         var rates: [Float] = []
         for _ in 0..<8 { rates.append(opt.groups[0].learningRate); scheduler.step(metric: nil) }
-        #expect(zip(rates, [0.01, 0.04, 0.07, 0.1, 0.1, 0.1, 0.01, 0.001] as [Float]).allSatisfy { abs($0 - $1) < 1e-7 }, "\(rates)")
+        let expected: [Float] = [0.005, 0.02, 0.035, 0.05, 0.05, 0.05, 0.005, 0.005]
+        #expect(zip(rates, expected).allSatisfy { abs($0 - $1) < 1e-7 }, "\(rates)")
+        #expect(zip(budget.epochRates, expected).allSatisfy { abs($0 - Double($1)) < 1e-7 }, "\(budget.epochRates)")
+        // Paper mode keeps the paper's batch 128 at 0.1.
+        let paper = DepthBudget.forMode(quick: false, paper: true)
+        #expect(paper.batchSize == 128 && paper.learningRate == 0.1 && paper.epochRates[1] == Double(Float(0.1)))
     }
 }
