@@ -156,7 +156,7 @@ nb.table(header: ["regularizer", "train error", "test error", "gap", "best test 
 //> regularizer        train error  test error      gap  best test error    ‖W‖
 //> -----------------  -----------  ----------  -------  ---------------  -----
 //> none                    0.5234      0.5391  0.01562           0.5391  8.024
-//> weight decay 5e-4       0.5195      0.5352  0.01562           0.5352  8.011
+//> weight decay 5e-4       0.5195      0.5391  0.01953           0.5391  8.011
 //> weight decay 5e-3       0.5156      0.5352  0.01953           0.5352  7.898
 //> dropout 0.5             0.6445      0.6758  0.03125           0.6758  7.980
 nb.figure(SmallMultiples(panels: regularization.map { r in

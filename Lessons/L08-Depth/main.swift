@@ -103,10 +103,10 @@ nb.table(header: ["net", "layers", "first conv", "fc", "fc / first", "min", "max
 //> net            layers  first conv      fc  fc / first     min     max  max / min
 //> -------------  ------  ----------  ------  ----------  ------  ------  ---------
 //> plain-8             8      0.2311  0.6017       2.604  0.2311  0.7403      3.204
-//> ResNet-8            8      0.2079   1.260       6.062  0.2079   1.260      6.062
+//> ResNet-8            8      0.2077   1.260       6.067  0.2077   1.260      6.067
 //> plain-14           14      0.6735  0.6158      0.9144  0.4994   2.012      4.029
-//> ResNet-14          14      0.3758   2.140       5.693  0.3758   2.140      5.693
-//> ResNet-14 (B)      14      0.5587   1.287       2.303  0.4519   1.287      2.848
+//> ResNet-14          14      0.3757   2.140       5.695  0.3757   2.140      5.695
+//> ResNet-14 (B)      14      0.5589   1.287       2.303  0.4519   1.287      2.848
 nb.figure(LineChart(xLabel: "layer (forward order)", yLabel: "‖∂L/∂W‖ (log scale)", yScale: .log,
                     series: profiles.filter { !$0.net.contains("(B)") }.map { p in
                         .init(p.net, x: p.norms.indices.map { Double($0 + 1) }, y: p.norms,
