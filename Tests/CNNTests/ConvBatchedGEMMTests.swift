@@ -20,7 +20,8 @@ private let batchedCases: [ConvCase] = [
              kernel: (5, 5)),
 ]
 
-private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
+/// Expects `a` (a fast path's result) to equal the reference `b` within 1e-4, naming the case and what differs.
+func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
     guard let a else { Issue.record("\(c.name): \(what) missing"); return }
     #expect(a.shape == b.shape, "\(c.name): \(what) shape")
     #expect(isApproximatelyEqual(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4),

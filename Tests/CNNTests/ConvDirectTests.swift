@@ -29,7 +29,7 @@ private let directCases: [ConvCase] = [
              padding: (1, 1)),
     ConvCase(name: "one image, 130 -> 5 channels at 6x6 (three channel blocks)", input: [1, 130, 6, 6], filters: 5,
              kernel: (3, 3), padding: (1, 1)),
-    // wide planes: several tiles of rows (Direct3x3Plane.tiles keeps a tile's input rows near 256 KB)
+    // wide planes: several tiles of rows (DirectConvPlane.tiles keeps a tile's input rows near 256 KB)
     ConvCase(name: "one image, 64 -> 8 at 12x200 (4 tiles, split by tile)", input: [1, 64, 12, 200], filters: 8, kernel: (3, 3),
              padding: (1, 1)),
     ConvCase(name: "one image, 66 -> 6 at 9x150 (3 tiles x 3 filter units), unaligned", input: [1, 66, 9, 150], filters: 6,
@@ -46,13 +46,6 @@ private let directCases: [ConvCase] = [
     ConvCase(name: "4x2 pad (1, 0), batch 2", input: [2, 3, 9, 11], filters: 4, kernel: (4, 2), padding: (1, 0)),
     ConvCase(name: "1x3 plane (wasteful: conv2d takes im2col)", input: [2, 3, 1, 3], filters: 2, kernel: (3, 3), padding: (1, 1)),
 ]
-
-private func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
-    guard let a else { Issue.record("\(c.name): \(what) missing"); return }
-    #expect(a.shape == b.shape, "\(c.name): \(what) shape")
-    #expect(isApproximatelyEqual(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4),
-            "\(c.name): \(what) differs, worst \(String(describing: worstMismatch(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4)))")
-}
 
 @Suite("conv2d direct kernels")
 struct ConvDirectTests {

@@ -311,16 +311,22 @@ private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
     // far larger (LeNet's C5: 120 filters on a 1x1 output read back over a 5x5 input, 190x;
     // C3: 5x), the scatter is cheaper than building a mostly-zero column matrix.
     guard g.filtersPerGroup * g.h * g.w <= 2 * g.channelsPerGroup * g.oh * g.ow else { return nil }
-    let (cg, fg, taps) = (g.channelsPerGroup, g.filtersPerGroup, g.kh * g.kw)
-    let geometry = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, fg, g.kh, g.kw],
+    let geometry = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, g.filtersPerGroup, g.kh, g.kw],
                                 padding: pad, dilation: g.dilation, groups: g.groups)
+    let flipped = flippedTransposedWeight(weight, g)
+    return (geometry, SendablePointer(flipped.storage.base), flipped)
+}
+
+/// w̃ [C, F/groups, KH, KW] with w̃[grp·cg + c, f, tap'] = w[grp·fg + f, c, tap], tap' = taps − 1 − tap
+/// (both axes flipped): the weight of the convolution of gy that gives a stride-1 convolution's dx.
+private func flippedTransposedWeight(_ weight: Tensor, _ g: ConvGeometry) -> Tensor {
+    let (cg, fg, taps) = (g.channelsPerGroup, g.filtersPerGroup, g.kh * g.kw)
     let flipped = Tensor(uninitialized: [g.c, fg, g.kh, g.kw])
     let w = weight.storage.base, t = flipped.storage.base
     for grp in 0..<g.groups { for f in 0..<fg { for c in 0..<cg { for tap in 0..<taps {
-        // w̃[grp·cg + c, f, tap'] = w[grp·fg + f, c, tap] with tap' = taps − 1 − tap (both axes flipped)
         t[((grp * cg + c) * fg + f) * taps + (taps - 1 - tap)] = w[((grp * fg + f) * cg + c) * taps + tap]
     } } } }
-    return (geometry, SendablePointer(t), flipped)
+    return flipped
 }
 
 /// The gradients of a convolution that `directConv` computes: the input gradient is the direct
@@ -330,12 +336,7 @@ private func directConvBackward(_ gy: Tensor, x: Tensor, weight: Tensor, _ g: Co
                                 needInput: Bool, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
     var dx: Tensor?
     if needInput {
-        let taps = g.kh * g.kw
-        let flipped = Tensor(uninitialized: [g.c, g.f, g.kh, g.kw])
-        let w = weight.storage.base, t = flipped.storage.base
-        for f in 0..<g.f { for c in 0..<g.c { for tap in 0..<taps {
-            t[(c * g.f + f) * taps + taps - 1 - tap] = w[(f * g.c + c) * taps + tap]
-        } } }
+        let flipped = flippedTransposedWeight(weight, g)
         let transposed = ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, g.f, g.kh, g.kw],
                                       padding: (g.kh - 1 - g.padding.0, g.kw - 1 - g.padding.1))
         let result = Tensor(uninitialized: x.shape)
