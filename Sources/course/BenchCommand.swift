@@ -42,6 +42,7 @@ extension ConvThreading: ExpressibleByArgument {
         }
     }
     public static var allValueStrings: [String] { ["auto", "per-image", "blas"] }
+    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
 extension DirectConvolution: ExpressibleByArgument {
@@ -54,6 +55,7 @@ extension DirectConvolution: ExpressibleByArgument {
         }
     }
     public static var allValueStrings: [String] { ["auto", "always", "never"] }
+    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
 /// `course bench conv`: GFLOP/s of four convolution layers of the lecture's networks next to
@@ -120,6 +122,14 @@ struct BenchConv: ParsableCommand {
         Layer(name: "cifar_16x16_32", c: 16, hw: 32, f: 16, k: 3, stride: 1, padding: 1),
         Layer(name: "cifar_32x32_16", c: 32, hw: 16, f: 32, k: 3, stride: 1, padding: 1),
         Layer(name: "cifar_64x64_8", c: 64, hw: 8, f: 64, k: 3, stride: 1, padding: 1),
+        // DenseNet-BC (k = 12): the 3x3 conv after each bottleneck (4k = 48 -> k channels), stages 1 and 3.
+        Layer(name: "densebc_48x12_32", c: 48, hw: 32, f: 12, k: 3, stride: 1, padding: 1),
+        Layer(name: "densebc_48x12_8", c: 48, hw: 8, f: 12, k: 3, stride: 1, padding: 1),
+        // DenseNet-121 (k = 32): the 3x3 conv of a dense layer (128 -> 32) in the 28x28 block.
+        Layer(name: "densenet_128x32_28", c: 128, hw: 28, f: 32, k: 3, stride: 1, padding: 1),
+        // LeNet-5's C1 (1 -> 6, 5x5 on 32x32) and C3 (6 -> 16, 5x5 on 14x14).
+        Layer(name: "lenet_c1", c: 1, hw: 32, f: 6, k: 5, stride: 1, padding: 0),
+        Layer(name: "lenet_c3", c: 6, hw: 14, f: 16, k: 5, stride: 1, padding: 0),
     ]
 
     struct Result {

@@ -4,7 +4,7 @@ import ArgumentParser
 enum Commands {
     static let all: [ParsableCommand.Type] = [
         MakeCommand.self, LessonsCommand.self, RunCommand.self, HandoutCommand.self, FiguresCommand.self, BookCommand.self,
-        SummaryCommand.self, TrainCommand.self, ClassifyCommand.self, Bench.self, WeightsCommand.self, GalleryCommand.self,
+        SummaryCommand.self, ProfileCommand.self, TrainCommand.self, ClassifyCommand.self, Bench.self, WeightsCommand.self, GalleryCommand.self,
         SheetsCommand.self, GradeCommand.self, KeyCommand.self,
     ]
 }

@@ -65,7 +65,8 @@ struct ConvDirectTests {
         compare(y, expected, "output (directConv)", c)
         // conv2dForward and conv2dBackward with the direct kernels (by default only for batches of 2 or more)
         compare(conv2dForward(x, weight: w, bias: b, g, direct: .always), expected, "output (conv2dForward)", c)
-        #expect(ConvSettings.usesDirect(g, .automatic) == (g.n >= 2 && !c.name.contains("wasteful")))
+        #expect(ConvSettings.usesDirect(g, .automatic)
+                == (g.n >= 2 && !c.name.contains("wasteful") && g.c * g.kh * g.kw <= ConvSettings.directReductionLimit))
 
         let gy = Tensor.randomNormal([g.n, g.f, g.oh, g.ow], seed: 44)
         let ref = referenceConv2dBackward(gy, x: x, weight: w, g)
@@ -105,5 +106,21 @@ struct ConvDirectTests {
         #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 1, 1])))                    // a plain GEMM
         #expect(!directConvApplies(ConvGeometry(input: x, weight: [4, 4, 3, 3], padding: (3, 3))))   // padding >= kernel
         #expect(!directConvApplies(ConvGeometry(input: [2, 16, 5, 5], weight: [120, 16, 5, 5])))      // LeNet C5: 1x1 output
+    }
+
+    @Test("automatic choice: direct for batches with a thin reduction (C·KH·KW <= 512), im2col + GEMM otherwise")
+    func automaticChoice() {
+        func direct(_ input: [Int], _ weight: [Int], _ padding: (Int, Int)) -> Bool {
+            ConvSettings.usesDirect(ConvGeometry(input: input, weight: weight, padding: padding), .automatic)
+        }
+        #expect(direct([128, 16, 32, 32], [16, 16, 3, 3], (1, 1)))       // CIFAR stage 1 (K = 144)
+        #expect(direct([128, 32, 16, 16], [32, 32, 3, 3], (1, 1)))       // CIFAR stage 2 (K = 288)
+        #expect(direct([64, 48, 32, 32], [12, 48, 3, 3], (1, 1)))        // DenseNet-BC's 3x3 (K = 432)
+        #expect(direct([128, 6, 14, 14], [16, 6, 5, 5], (0, 0)))         // LeNet C3 (K = 150)
+        #expect(!direct([128, 64, 8, 8], [64, 64, 3, 3], (1, 1)))        // CIFAR stage 3 (K = 576)
+        #expect(!direct([32, 64, 56, 56], [64, 64, 3, 3], (1, 1)))       // VGG / ResNet 64 channels
+        #expect(!direct([8, 128, 28, 28], [32, 128, 3, 3], (1, 1)))      // DenseNet-121's 3x3 (K = 1152)
+        #expect(!direct([1, 16, 32, 32], [16, 16, 3, 3], (1, 1)))        // one image: im2col + split GEMM
+        #expect(ConvSettings.usesDirect(ConvGeometry(input: [1, 64, 56, 56], weight: [64, 64, 3, 3], padding: (1, 1)), .always))
     }
 }

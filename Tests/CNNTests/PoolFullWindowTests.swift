@@ -52,3 +52,32 @@ struct PoolFullWindowTests {
         }
     }
 }
+
+/// Geometries for the values-only max pooling of inference: padded, strided, dilated, ceil mode,
+/// widths below and above a vector.
+let valuePoolCases: [(name: String, input: [Int], window: Window, ceilMode: Bool)] = [
+    ("ResNet stem 3x3/2 pad 1 on 112x112", [1, 3, 112, 112], Window(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), false),
+    ("GoogLeNet 3x3/2 ceil mode on 27x27", [2, 3, 27, 27], Window(kernel: (3, 3), stride: (2, 2), padding: (0, 0)), true),
+    ("3x3/1 pad 1 (inception pool branch) on 7x5", [2, 4, 7, 5], Window(kernel: (3, 3), stride: (1, 1), padding: (1, 1)), false),
+    ("2x2/2 (VGG) on 28x28", [3, 4, 28, 28], Window(kernel: (2, 2), stride: (2, 2), padding: (0, 0)), false),
+    ("dilated 3x3 d2 pad 1 on 13x19", [1, 2, 13, 19], Window(kernel: (3, 3), stride: (2, 1), padding: (1, 1), dilation: (2, 2)), false),
+]
+
+@Test("values-only max pooling (no gradient) gives the values of the argmax kernels, NaN included")
+func maxPoolValuesOnly() {
+    for c in valuePoolCases {
+        var values = Tensor.randomNormal(c.input, seed: 43).scalars
+        values[7] = .nan; values[c.input[3] + 1] = .nan; values[2] = 50   // row 1 is read by every case
+        let x = Tensor(shape: c.input, values: values)
+        let shape = poolOutputShape("max_pool2d", x, c.window, ceilMode: c.ceilMode)
+        let fast = maxPool2dValues(x, c.window, outputShape: shape)
+        let (ry, _) = referenceMaxPool2d(x, c.window, outputShape: shape)
+        #expect(fast.shape == ry.shape, "\(c.name)")
+        #expect(fast.scalars.elementsEqual(ry.scalars) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(c.name)")
+        #expect(fast.scalars.contains { $0.isNaN }, "\(c.name): the NaN reaches the output")
+        // the public op takes this path without a gradient and the argmax kernels with one
+        let viaOp = withNoGrad { maxPool2d(x, kernelSize: c.window.kernel, stride: c.window.stride, padding: c.window.padding,
+                                           dilation: c.window.dilation, ceilMode: c.ceilMode) }
+        #expect(viaOp.scalars.elementsEqual(ry.scalars) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(c.name): maxPool2d")
+    }
+}

@@ -77,6 +77,26 @@ package enum ConvSettings {
         set { directRaw.store(newValue.rawValue, ordering: .relaxed) }
     }
 
+    /// Bytes of one block of the column matrix in the tiled im2col path (about half of a core's L2).
+    package static let columnTileBytes = 1 << 19
+
+    /// Output rows per column block when one image's column matrix ([rows, OH·OW] floats) is larger
+    /// than `columnTileBytes`, else nil (the whole matrix at once). Blocks are at least 256 pixels
+    /// wide (narrower GEMMs lose more to packing than the cache saves) and, when `splitting` (the
+    /// blocks are shared among the cores), a multiple of the thread count.
+    package static func columnTileRows(_ g: ConvGeometry, rows k: Int, splitting: Bool) -> Int? {
+        let p = g.oh * g.ow
+        guard !g.isPointwise, k * p * 4 > columnTileBytes else { return nil }
+        let pixels = max(256, columnTileBytes / (4 * k))
+        var tiles = max(1, p / pixels)
+        if splitting { tiles = (tiles + Engine.threadCount - 1) / Engine.threadCount * Engine.threadCount }
+        let rows = (g.oh + tiles - 1) / tiles
+        return rows < g.oh ? rows : nil
+    }
+
+    /// Largest reduction C·KH·KW for which `.automatic` takes the direct kernels.
+    package static let directReductionLimit = 512
+
     /// Whether the convolution of geometry `g` takes the direct kernels under `choice`.
     package static func usesDirect(_ g: ConvGeometry, _ choice: DirectConvolution = direct) -> Bool {
         switch choice {
@@ -86,7 +106,13 @@ package enum ConvSettings {
         // VGG-16 390 against 447 ms, ResNet-18 and DenseNet-121 equal): with hundreds of channels
         // on a 7x7 or 14x14 plane the direct kernel has few vectors per filter block to amortise
         // its loads, while the GEMM reuses each column for every filter.
-        case .automatic: return g.n >= 2 && directConvApplies(g)
+        // Batches: the direct kernel wins where the GEMM would be thin: a reduction of at most
+        // `directReductionLimit` = C·KH·KW (`course bench conv --batch 128 --direct never|always`,
+        // forward+backward: CIFAR 16->16 at 32x32 19.7 vs 10.6-10.9 ms, DenseNet-BC 48->12 at 32x32 78-100
+        // vs 51-56 ms, LeNet C1/C3 2-3x in the forward pass; 32->32 at 16x16 a wash). From 64 channels of
+        // 3x3 on, im2col + GEMM is as fast or faster (VGG 64->64 at 56x56 forward 170-176 vs 221-228 ms,
+        // 256->256 at 14x14 116-134 vs 180-206 ms, DenseNet-121 128->32 mixed).
+        case .automatic: return g.n >= 2 && g.c * g.kh * g.kw <= directReductionLimit && directConvApplies(g)
         case .always: return directConvApplies(g)
         }
     }
@@ -152,7 +178,8 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
             }
             return
         }
-        let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * p)
+        let tileRows = ConvSettings.columnTileRows(g, rows: k, splitting: tasks == 1)
+        let col = g.isPointwise || tileRows != nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * p)
         defer { col?.deallocate() }
         for n in images {
             let yn = ys.p + n * g.f * p
@@ -161,6 +188,22 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
             }
             for grp in 0..<g.groups {
                 let xg = UnsafePointer(xs.p + (n * g.c + grp * cg) * g.h * g.w)
+                if let tileRows {
+                    // A large image: blocks of output rows, each filled and multiplied while its columns
+                    // are in the cache; the blocks run in parallel when this image is the only task.
+                    let tiles = (g.oh + tileRows - 1) / tileRows, xSlice = SendablePointer(UnsafeMutablePointer(mutating: xg))
+                    parallelRanges(tiles) { ts in
+                        let block = UnsafeMutablePointer<Float>.allocate(capacity: k * tileRows * g.ow)
+                        defer { block.deallocate() }
+                        for t in ts {
+                            let r0 = t * tileRows, r1 = min(g.oh, r0 + tileRows), width = (r1 - r0) * g.ow
+                            im2col(xSlice.p, channels: cg, g, into: block, outputRows: r0..<r1)
+                            sgemm(m: fg, n: width, k: k, a: ws.p + grp * fg * k, lda: k, b: block, ldb: width,
+                                  beta: bias == nil ? 0 : 1, c: yn + grp * fg * p + r0 * g.ow, ldc: p)
+                        }
+                    }
+                    continue
+                }
                 let b: UnsafePointer<Float>
                 if let col {
                     // One task (a single image): the channels' rows of col are filled in parallel

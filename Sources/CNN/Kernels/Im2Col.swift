@@ -28,34 +28,41 @@ func validOutputRange(size: Int, outSize: Int, stride: Int, pad: Int, offset: In
 /// col and the pixels it reads advance together, W floats per output row, so the per-output-row
 /// copies and zero fills (a few dozen floats each, dominated by call overhead) merge into one.
 ///
-/// `rowStride` (default OH·OW) is the distance between rows of col: the batched convolution
-/// path puts the column matrices of several images side by side in one wider matrix.
+/// `rowStride` (default: the number of columns filled) is the distance between rows of col: the
+/// batched convolution path puts the column matrices of several images side by side in one wider
+/// matrix. `outputRows` (default: all) fills only the columns of those output rows, col then being
+/// [cg·KH·KW, rows·OW]: the tiled path of one large image (`conv2dForward`) keeps its column
+/// block in the cache instead of writing the whole matrix (115 MB for VGG's first 64-channel layer).
 package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>,
-                    rowStride: Int? = nil) {
+                    rowStride: Int? = nil, outputRows: Range<Int>? = nil) {
     let (h, w, oh, ow) = (g.h, g.w, g.oh, g.ow)
     let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
-    let p = oh &* ow
+    let block = outputRows ?? 0..<oh
+    let (r0, blockRows) = (block.lowerBound, block.count)
+    let p = blockRows &* ow
     let ld = rowStride ?? p
     let sameWidth = sh == 1 && sw == 1 && ow == w
     for c in 0..<cg {
         let plane = x + c &* h &* w
         for i in 0..<g.kh {
-            let rows = validOutputRange(size: h, outSize: oh, stride: sh, pad: ph, offset: i &* dh)
+            // the block's output rows whose tap row is inside the input, relative to the block
+            let valid = validOutputRange(size: h, outSize: oh, stride: sh, pad: ph, offset: i &* dh).clamped(to: block)
+            let rows = (valid.lowerBound &- r0)..<(valid.upperBound &- r0)
             for j in 0..<g.kw {
                 let cols = validOutputRange(size: w, outSize: ow, stride: sw, pad: pw, offset: j &* dw)
                 let dst = col + ((c &* g.kh &+ i) &* g.kw &+ j) &* ld   // seek to col[(c·KH + i)·KW + j, 0]
                 if sameWidth {
-                    im2colSameWidthRow(plane, dst, rows: rows, cols: cols, width: w, p: p,
+                    im2colSameWidthRow(plane + r0 &* w, dst, rows: rows, cols: cols, width: w, p: p,
                                        shift: (i &* dh &- ph) &* w &+ j &* dw &- pw)
                     continue
                 }
                 // output rows whose tap row is padding: zeros
                 dst.update(repeating: 0, count: rows.lowerBound &* ow)
-                (dst + rows.upperBound &* ow).update(repeating: 0, count: (oh &- rows.upperBound) &* ow)
+                (dst + rows.upperBound &* ow).update(repeating: 0, count: (blockRows &- rows.upperBound) &* ow)
                 if sw == 1 && ow < 64 && !cols.isEmpty {   // short rows (LeNet's C3: 10): no library calls
                     let (lo, last) = (cols.lowerBound, cols.upperBound &- 1)
-                    for r in rows {
-                        let d = dst + r &* ow
+                    for rr in rows {
+                        let r = rr &+ r0, d = dst + rr &* ow
                         let src = plane + ((r &* sh &- ph &+ i &* dh) &* w &+ j &* dw &- pw)
                         for o in 0..<ow {   // clamped read, then select: branch-free, vectorised
                             let v = src[min(max(o, lo), last)]
@@ -64,8 +71,8 @@ package func im2col(_ x: UnsafePointer<Float>, channels cg: Int, _ g: ConvGeomet
                     }
                     continue
                 }
-                for r in rows {
-                    let d = dst + r &* ow
+                for rr in rows {
+                    let r = rr &+ r0, d = dst + rr &* ow
                     let ih: Int = r &* sh &- ph &+ i &* dh
                     let shift: Int = j &* dw &- pw
                     let src = plane + (ih &* w &+ shift)   // x[c, ih, o·sw + shift] = src[o·sw]

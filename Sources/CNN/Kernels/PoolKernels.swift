@@ -211,3 +211,63 @@ package func adaptiveAvgPool2dBackward(_ g: Tensor, inputShape: [Int]) -> Tensor
     }
     return dx
 }
+
+/// Max pooling forward without the argmax (no gradient will be asked for: inference). Per
+/// output row, the maximum over the window's input rows is taken first, a vector at a time, into
+/// a row buffer; each output then takes the maximum over its window's columns of that buffer.
+/// Same values as `maxPool2dForward` (a NaN in a window gives NaN).
+package func maxPool2dValues(_ x: Tensor, _ window: Window, outputShape: [Int]) -> Tensor {
+    let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = (outputShape[2], outputShape[3])
+    let rows = AxisWindows(size: h, outSize: oh, kernel: window.kernel.0, stride: window.stride.0,
+                           padding: window.padding.0, dilation: window.dilation.0)
+    let cols = AxisWindows(size: w, outSize: ow, kernel: window.kernel.1, stride: window.stride.1,
+                           padding: window.padding.1, dilation: window.dilation.1)
+    let (dh, dw) = window.dilation
+    let y = Tensor(uninitialized: outputShape)
+    let xs = SendablePointer(x.storage.base), ys = SendablePointer(y.storage.base)
+    rows.start.withUnsafeBufferPointer { rowStart in rows.taps.withUnsafeBufferPointer { rowTaps in
+    cols.start.withUnsafeBufferPointer { colStart in cols.taps.withUnsafeBufferPointer { colTaps in
+        let (rs, rt, cs, ct) = (rowStart, rowTaps, colStart, colTaps)
+        parallelRanges(planes, minimumPerTask: planesPerTask(h * w)) { range in
+            let line = UnsafeMutablePointer<Float>.allocate(capacity: w)
+            defer { line.deallocate() }
+            let vectors = w / 8
+            for pl in range {
+                let xp = xs.p + pl &* h &* w, yp = ys.p + pl &* oh &* ow
+                for r in 0..<oh {
+                    let taps = rt[r]
+                    guard let first = taps.first else {   // no input row in the window (not reachable from maxPool2d)
+                        (yp + r &* ow).update(repeating: -.infinity, count: ow); continue
+                    }
+                    // line = max over the window's rows, NaN-propagating: take v where v > m or v is NaN
+                    line.update(from: xp + (rs[r] &+ first &* dh) &* w, count: w)
+                    for i in taps.dropFirst() {
+                        let src = xp + (rs[r] &+ i &* dh) &* w
+                        for v in 0..<vectors {
+                            let a = UnsafeRawPointer(src + v &* 8).loadUnaligned(as: SIMD8<Float>.self)
+                            var m = UnsafeRawPointer(line + v &* 8).loadUnaligned(as: SIMD8<Float>.self)
+                            m.replace(with: a, where: (a .> m) .| (a .!= a))
+                            UnsafeMutableRawPointer(line + v &* 8).storeBytes(of: m, as: SIMD8<Float>.self)
+                        }
+                        for q in (vectors &* 8)..<w {
+                            let a = src[q]
+                            if a > line[q] || a.isNaN { line[q] = a }
+                        }
+                    }
+                    let out = yp + r &* ow
+                    for q in 0..<ow {
+                        let c0 = cs[q], jt = ct[q]
+                        var best = -Float.infinity
+                        for j in jt {   // a select, not a branch: which tap wins is data-dependent
+                            let v = line[c0 &+ j &* dw]
+                            best = (v > best) || (v != v) ? v : best
+                        }
+                        out[q] = best
+                    }
+                }
+            }
+        }
+    } } } }
+    return y
+}

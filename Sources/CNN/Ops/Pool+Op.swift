@@ -8,7 +8,7 @@ public func poolingOutputSize(_ size: Int, kernel: Int, stride: Int, padding: In
 }
 
 /// Validates a pooling window and returns the output shape. Shared by max and average pooling.
-func poolOutputShape(_ op: String, _ x: Tensor, _ window: Window, ceilMode: Bool) -> [Int] {
+package func poolOutputShape(_ op: String, _ x: Tensor, _ window: Window, ceilMode: Bool) -> [Int] {
     precondition(x.rank == 4, "\(op): input must be [N, C, H, W], got shape \(x.shape)")
     let (k, s, p, d) = (window.kernel, window.stride, window.padding, window.dilation)
     precondition(k.0 >= 1 && k.1 >= 1, "\(op): kernel size must be positive, got \(k)")
@@ -34,6 +34,10 @@ public func maxPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? =
     let window = Window(kernel: kernelSize, stride: stride ?? kernelSize, padding: padding, dilation: dilation)
     let shape = poolOutputShape("max_pool2d", x, window, ceilMode: ceilMode)
     if x.isMeta { return Tensor(meta: shape).traced("max_pool2d", [x], window: window, saved: shape.reduce(1, *)) }
+    // Without a gradient to come (inference), the values alone: no argmax to find and keep.
+    guard Autograd.enabled && x.tracksGradient else {
+        return maxPool2dValues(x, window, outputShape: shape).traced("max_pool2d", [x], window: window, saved: shape.reduce(1, *))
+    }
     let (y, argmax) = maxPool2dForward(x, window, outputShape: shape)
     let inputShape = x.shape
     return y.traced("max_pool2d", [x], window: window, saved: shape.reduce(1, *))
