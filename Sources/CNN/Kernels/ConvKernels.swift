@@ -81,14 +81,16 @@ package enum ConvSettings {
     package static let columnTileBytes = 1 << 19
 
     /// Output rows per column block when one image's column matrix ([rows, OH·OW] floats) is larger
-    /// than `columnTileBytes`, else nil (the whole matrix at once). Blocks are at least 256 pixels
-    /// wide (narrower GEMMs lose more to packing than the cache saves) and, when `splitting` (the
-    /// blocks are shared among the cores), a multiple of the thread count.
+    /// than `columnTileBytes` and the plane has room for two blocks of at least 256 pixels
+    /// (narrower GEMMs lose more to packing than the cache saves), else nil (the whole matrix at
+    /// once). When `splitting` (the blocks are shared among the cores), the number of blocks is a
+    /// multiple of the thread count.
     package static func columnTileRows(_ g: ConvGeometry, rows k: Int, splitting: Bool) -> Int? {
         let p = g.oh * g.ow
         guard !g.isPointwise, k * p * 4 > columnTileBytes else { return nil }
         let pixels = max(256, columnTileBytes / (4 * k))
-        var tiles = max(1, p / pixels)
+        var tiles = p / pixels
+        guard tiles >= 2 else { return nil }   // a small plane with many channels: one GEMM, split by filters
         if splitting { tiles = (tiles + Engine.threadCount - 1) / Engine.threadCount * Engine.threadCount }
         let rows = (g.oh + tiles - 1) / tiles
         return rows < g.oh ? rows : nil
