@@ -113,3 +113,31 @@ struct ConvBatchedGEMMTests {
         }
     }
 }
+
+/// Images whose column matrix exceeds `ConvSettings.columnTileBytes`: im2col and the GEMM run in
+/// blocks of output rows (split over the cores at batch 1, serial inside per-image tasks).
+private let blockedCases: [ConvCase] = [
+    ConvCase(name: "batch 1, 16->8 3x3 pad 1 on 64x64 (same-width rows)", input: [1, 16, 64, 64], filters: 8, kernel: (3, 3),
+             padding: (1, 1)),
+    ConvCase(name: "batch 1, 8->6 5x5 stride 2 pad 2 on 90x70 (odd row count)", input: [1, 8, 90, 70], filters: 6, kernel: (5, 5),
+             stride: (2, 2), padding: (2, 2)),
+    ConvCase(name: "batch 1, groups 2, 64->10 3x3 pad 1 on 50x40, no bias", input: [1, 64, 50, 40], filters: 10, kernel: (3, 3),
+             padding: (1, 1), groups: 2, bias: false),
+    ConvCase(name: "batch 1, 16->4 5x5 unpadded on 60x60 (short rows)", input: [1, 16, 60, 60], filters: 4, kernel: (5, 5)),
+    ConvCase(name: "batch 3, 16->8 3x3 pad 1 on 48x48 (per-image tasks)", input: [3, 16, 48, 48], filters: 8, kernel: (3, 3),
+             padding: (1, 1)),
+]
+
+@Test("large images: im2col and the GEMM in blocks of output rows equal the direct loops", arguments: blockedCases)
+func blockedColumnsMatchReference(_ c: ConvCase) {
+    let g = c.geometry
+    let tasks = min(Engine.threadCount, g.n)
+    let rows = ConvSettings.columnTileRows(g, rows: g.channelsPerGroup * g.kh * g.kw, splitting: g.n == 1)
+    #expect(rows != nil && rows! < g.oh, "\(c.name): the blocked path is taken")
+    let x = Tensor.randomNormal(c.input, seed: 31), w = Tensor.randomNormal(c.weightShape, std: 0.2, seed: 32)
+    let b = c.bias ? Tensor.randomNormal([c.filters], seed: 33) : nil
+    let expected = referenceConv2dForward(x, weight: w, bias: b, g)
+    compare(conv2dForward(x, weight: w, bias: b, g, threading: tasks > 1 ? .perImage : .automatic, direct: .never), expected,
+            "output", c)
+    compare(conv2dForward(x, weight: w, bias: b, g, threading: .blas, direct: .never), expected, "output (one task)", c)
+}
