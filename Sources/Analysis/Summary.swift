@@ -50,8 +50,10 @@ public enum Analysis {
     /// native input), the requested shape is first checked by replaying the reference walk, so a
     /// too-small input throws `AnalysisError.inputTooSmall` naming the layer instead of stopping
     /// the program in an op's precondition. The model is walked in training mode (dropout and
-    /// batch statistics active, as in a training step) and its mode is restored afterwards.
-    public static func summarize(_ model: Module, input: [Int], name: String = "", reference: [Int]? = nil) throws -> ModelSummary {
+    /// batch statistics active, as in a training step) unless `training` is false, and its mode is
+    /// restored afterwards.
+    public static func summarize(_ model: Module, input: [Int], name: String = "", reference: [Int]? = nil,
+                                 training: Bool = true) throws -> ModelSummary {
         guard input.count == 4, input.allSatisfy({ $0 > 0 }) else {
             throw AnalysisError.invalidInput("input must be [N, C, H, W] with positive sizes, got \(input)")
         }
@@ -66,9 +68,9 @@ public enum Analysis {
             let probe = Tensor(meta: [1] + reference)
             let recorder = LayerTracer(model: model, input: probe)
             _ = Trace.$current.withValue(recorder) { model(probe) }
-            try ShapeCheck.replay(recorder.ops, referenceInput: ObjectIdentifier(probe), input: input, training: true)
+            try ShapeCheck.replay(recorder.ops, referenceInput: ObjectIdentifier(probe), input: input, training: training)
         }
-        model.train()
+        if training { model.train() } else { model.eval() }
         let x = Tensor(meta: input)
         let tracer = LayerTracer(model: model, input: x)
         _ = Trace.$current.withValue(tracer) { model(x) }

@@ -45,7 +45,7 @@ struct ProfileCommand: ParsableCommand {
         // Check the shape on a meta walk first: a too-small input is an error naming the layer.
         let meta = try withMetaParameters { try Zoo.model(named: entry.name, options: options) }
         do {
-            _ = try Analysis.summarize(meta, input: full, name: entry.name, reference: entry.inputShape)
+            _ = try Analysis.summarize(meta, input: full, name: entry.name, reference: entry.inputShape, training: train)
         } catch let error as AnalysisError {
             throw ValidationError("\(entry.name): \(error.description)")
         }

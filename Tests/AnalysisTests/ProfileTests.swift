@@ -44,6 +44,15 @@ struct ProfileTests {
         #expect(object["model"] as? String == "lenet5" && object["training"] as? Bool == true)
     }
 
+    /// A 1x1 map reaches ResNet-18's later batch norms at 8x8 input: a training step cannot
+    /// normalise it, eval mode (running statistics) can.
+    @Test func evalModeShapeCheck() throws {
+        let net = try withMetaParameters { try Zoo.model(named: "resnet18") }
+        #expect(throws: AnalysisError.self) { try Analysis.summarize(net, input: [1, 3, 8, 8], reference: [3, 224, 224]) }
+        let s = try Analysis.summarize(net, input: [1, 3, 8, 8], reference: [3, 224, 224], training: false)
+        #expect(s.layers.last?.outputShape == [1, 1000])
+    }
+
     @Test func badArguments() throws {
         let net = try Zoo.model(named: "lenet5")
         #expect(throws: AnalysisError.self) { try Analysis.profileForward(net, input: [1, 28, 28]) }
