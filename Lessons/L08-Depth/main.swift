@@ -57,8 +57,8 @@ nb.show("ResNet-20 with 1 input channel", CIFARResNet(depth: 20, inputChannels: 
 //: ## 数据与训练配置
 //:en ## Data and training set-up
 
-//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，学习率之后除以 10（论文用批大小 128、学习率 0.1，在 64k 次迭代中的 32k 和 48k 处各除以 10 一次）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的一小部分、训练几个周期，不做数据增强，具体数字见下面的注记。这么短的训练需要两处调整。一是预热：学习率从峰值的十分之一线性升上去（论文训练 110 层网络时先用 0.01，因为 0.1 一开始太大）；不预热时，56 层的网络会被最初几步推到损失很高的地方，剩下的步数不够恢复。二是批大小 64、峰值学习率 0.05：学习率与批大小之比和论文相同，同样的计算量却多一倍的步数。我们试过批大小 128、学习率 0.1（步数少一半），ResNet-56 结束时的训练误差比 ResNet-20 高几个百分点；批大小 64、学习率 0.1 时，56 层的网络在峰值学习率下被推离。`--paper` 模式用四种深度、2 万张图、论文的批大小和学习率。
-//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, a learning rate later divided by 10 (the paper: batch 128, rate 0.1, divided at 32k and again at 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on a small part of the training set for a few epochs, without data augmentation; the note below gives the numbers. So short a run needs two changes. First, warm-up: the rate rises linearly from a tenth of its peak (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start); without it, a 56-layer net is thrown to a high loss by its first steps and has too few steps left to recover. Second, batch 64 at a peak rate of 0.05: the same ratio of rate to batch size as the paper's, and twice the steps for the same compute. We tried batch 128 at 0.1 (half the steps), after which ResNet-56 ended a few points above ResNet-20 in training error, and batch 64 at 0.1, at which the 56-layer nets were thrown off at the peak rate. `--paper` mode uses all four depths, 20,000 images and the paper's batch size and rate.
+//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，学习率之后除以 10（论文用批大小 128、学习率 0.1，在 64k 次迭代中的 32k 和 48k 处各除以 10 一次）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的一小部分、训练几个周期，不做数据增强，具体数字见下面的注记。这么短的训练需要两处调整。一是预热：学习率从峰值的十分之一线性升上去（论文训练 110 层网络时先用 0.01，因为 0.1 一开始太大）；不预热时，56 层的网络会被最初几步推到损失很高的地方，剩下的步数不够恢复。二是批大小 64、峰值学习率 0.02：同样的计算量有批大小 128 时两倍的步数，峰值比论文的学习率与批大小之比（0.05）低。我们试过批大小 128、学习率 0.1（步数少一半），ResNet-56 结束时的训练误差比 ResNet-20 高几个百分点；批大小 64、学习率 0.1 时，56 层的网络在峰值学习率下被推离；批大小 64、学习率 0.05 时，两个 ResNet 和 plain-56 结束时的训练误差都比 0.02 时高几个百分点（plain-20 略低），两个 ResNet 之间的差距也更大。`--paper` 模式用四种深度、2 万张图、论文的批大小和学习率。
+//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, a learning rate later divided by 10 (the paper: batch 128, rate 0.1, divided at 32k and again at 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on a small part of the training set for a few epochs, without data augmentation; the note below gives the numbers. So short a run needs two changes. First, warm-up: the rate rises linearly from a tenth of its peak (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start); without it, a 56-layer net is thrown to a high loss by its first steps and has too few steps left to recover. Second, batch 64 at a peak rate of 0.02: twice the steps of batch 128 for the same compute, at a peak below the paper's ratio of rate to batch size (which would be 0.05). We tried batch 128 at 0.1 (half the steps), after which ResNet-56 ended a few points above ResNet-20 in training error; batch 64 at 0.1, at which the 56-layer nets were thrown off at the peak rate; and batch 64 at 0.05, after which both ResNets and plain-56 ended a few points higher in training error than at 0.02 (plain-20 slightly lower), and the ResNets further apart. `--paper` mode uses all four depths, 20,000 images and the paper's batch size and rate.
 let dataset = DepthDataset.fromEnvironment()
 let budget = DepthBudget.forMode(quick: nb.isQuick, paper: nb.isPaper)
 let (depths, trainCount, epochs) = (budget.depths, budget.trainCount, budget.epochs)
@@ -223,19 +223,59 @@ nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" 
         en: "Gaps: plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow), ResNet-\(deep) \(points(resGap)) points \(resGap > 0 ? "above" : "below") ResNet-\(shallow)."
             + (plainDeep >= 0.8 ? " plain-\(deep) stays close to chance (90% error for 10 classes): in so short a run it learns almost nothing." : ""))
 
-//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见上面两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及明显领先：两个 ResNet 结束时相差不大，谁略低一点会随随机种子变化（我们换过种子：有时 ResNet-56 略低，有时它高几个百分点），而普通网络之间的差距大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
-//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull clearly ahead: the two ResNets end close together, and which of them ends slightly lower changes with the random seed (we tried other seeds: sometimes ResNet-56 ends slightly lower, sometimes a few points higher), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见图上面的两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及明显领先：两个 ResNet 结束时相差不大，谁略低一点会随随机种子变化（下一节用别的种子重新训练这一对 ResNet；我们也试过在同样的图上多训练一倍的周期，结果仍是这样），而普通网络之间的差距大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
+//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above the figure give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull clearly ahead: the two ResNets end close together, and which of them ends slightly lower changes with the random seed (the next section trains the residual pair again with other seeds; in our tries, twice the epochs on the same images did not change this), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
 
 //: 另一个常用的做法（Goyal 等，2017；torchvision 的 `zero_init_residual=True`）是把每个残差块最后一个 BN 的 $\gamma$ 初始化为 0：每个块一开始就等于它的捷径，深的 ResNet 起步时就像一个浅的网络。He 等没有用它，本课也没有用：我们试过，在这么短的训练里残差分支要先把 $\gamma$ 学起来，两个 ResNet 都学得慢得多，ResNet-20 结束时的训练误差比 plain-20 还高得多。想自己试，把 `trainDepthNet` 的 `zeroInitResidual` 设为 `true`（即 `CIFARResNet(depth:zeroInitResidual:)`）。
 //:en Another common recipe (Goyal et al., 2017; torchvision's `zero_init_residual=True`) initialises the $\gamma$ of each residual block's last BN to 0, so that every block starts as its shortcut and a deep ResNet starts out like a shallow net. He et al. did not use it, and neither does this lesson: we tried it, and in runs this short the residual branches must first learn their $\gamma$, so both ResNets learned much more slowly, and ResNet-20 ended far above plain-20 in training error. To try it, pass `zeroInitResidual: true` to `trainDepthNet` (that is, `CIFARResNet(depth:zeroInitResidual:)`).
 
+//: ## 换一个随机种子呢？
+//:en ## And with other random seeds?
+
+//: 两个 ResNet 结束时很接近，所以只看一次运行不够。下面用另外几个随机种子（初始化和批次的顺序都变）再训练这一对 ResNet，其余设置不变。
+//:en The two ResNets end close together, so one run is not enough to tell their order. Below, the residual pair is trained again with other random seeds (both the initialisation and the order of the batches change), everything else unchanged.
+/// Final eval-mode training errors of the residual pair for one seed offset.
+struct SeedPair: Codable { var offset: UInt64; var shallow: Double; var deep: Double }
+var seedPairs = [SeedPair(offset: 0, shallow: resShallow, deep: resDeep)]
+for offset in budget.residualSeedOffsets.dropFirst() {
+    let errors = try [shallow, deep].map { depth -> Double in
+        let net = DepthNet.resnet(depth)
+        return try nb.cached("train-other-seed", net, dataset, budget, offset, after: []) { () -> Double in
+            let data = try budget.load(dataset)
+            let (_, model) = trainDepthNet(net, channels: dataset.channels, data: data, recipe: budget.recipe,
+                                           seed: nb.seed &+ offset &+ UInt64(net.depth))
+            return depthEvaluation(model, on: data.train).error
+        }
+    }
+    seedPairs.append(SeedPair(offset: offset, shallow: errors[0], deep: errors[1]))
+}
+let seedGaps = seedPairs.map { ($0.deep - $0.shallow) * 100 }
+let meanSeedGap = seedGaps.reduce(0, +) / Double(seedGaps.count)
+let deepNoWorse = seedPairs.filter { $0.deep <= $0.shallow }.count
+nb.table(header: ["seed offset", "ResNet-\(shallow)", "ResNet-\(deep)", "ResNet-\(deep) − ResNet-\(shallow) (points)"],
+         rows: seedPairs.map { [String($0.offset), $0.shallow, $0.deep, String(format: "%+.1f", ($0.deep - $0.shallow) * 100)]
+             as [any CustomStringConvertible] },
+         caption: Bilingual(zh: "不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）",
+                            en: "Final training error of the residual pair with other seeds (eval mode, all training images)"))
+nb.show("seeds with ResNet-\(deep) <= ResNet-\(shallow)", "\(deepNoWorse) of \(seedPairs.count)")
+nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse) 次不高于 ResNet-\(shallow)；两者之差平均为 \(String(format: "%+.1f", meanSeedGap)) 个百分点（从 \(String(format: "%+.1f", seedGaps.min()!)) 到 \(String(format: "%+.1f", seedGaps.max()!))），而 plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" : "低") \(points(plainGap)) 个百分点。"
+            + (abs(meanSeedGap) < abs(plainGap) / 4 ? "残差网络这一对的平均差距不到普通网络那一对的四分之一：没有普通网络那样的退化。" : ""),
+        en: "Over \(seedPairs.count) seeds, ResNet-\(deep) ended at or below ResNet-\(shallow) \(deepNoWorse) times; their difference averages \(String(format: "%+.1f", meanSeedGap)) points (from \(String(format: "%+.1f", seedGaps.min()!)) to \(String(format: "%+.1f", seedGaps.max()!))), while plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow)."
+            + (abs(meanSeedGap) < abs(plainGap) / 4 ? " The residual pair's average gap is under a quarter of the plain pair's: no degradation of the plain nets' kind." : ""))
+//> Table: 不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）
+//> seed offset  ResNet-8  ResNet-14  ResNet-14 − ResNet-8 (points)
+//> -----------  --------  ---------  -----------------------------
+//>           0    0.8646     0.8932                           +2.9
+//>        1000    0.8906     0.8984                           +0.8
+//> seeds with ResNet-14 <= ResNet-8: 0 of 2
+
 //: ## 小结
 //:en ## Takeaways
 
-//: - 普通网络加深后训练误差反而升高（退化）；加了捷径后，深网络不比浅的差。上面的数字来自本次运行。
+//: - 普通网络加深后训练误差反而升高（退化）；加了捷径后，深网络与浅网络的训练误差相差很小（在我们这么短的训练里，谁略低随种子变化；论文训练 64k 步后，深的 ResNet 明显更低）。上面的数字来自本次运行。
 //: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
-//:en - Deeper plain nets end with a *higher* training error (degradation); with shortcuts the deep net is no worse than the shallow one. The numbers above come from this run.
+//:en - Deeper plain nets end with a *higher* training error (degradation); with shortcuts the deep net ends close to the shallow one (in runs as short as ours, which is slightly lower changes with the seed; after the paper's 64k steps the deeper ResNet is clearly lower). The numbers above come from this run.
 //:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide
