@@ -249,6 +249,7 @@ for offset in budget.residualSeedOffsets.dropFirst() {
     }
     seedPairs.append(SeedPair(offset: offset, shallow: errors[0], deep: errors[1]))
 }
+//- hide
 let seedGaps = seedPairs.map { ($0.deep - $0.shallow) * 100 }
 let meanSeedGap = seedGaps.reduce(0, +) / Double(seedGaps.count)
 let deepNoWorse = seedPairs.filter { $0.deep <= $0.shallow }.count
