@@ -38,6 +38,13 @@ struct RecordedOp {
     let moduleName: String
 }
 
+/// Each submodule's dotted path in `model` (its state_dict prefix), by identity.
+func moduleNames(_ model: Module) -> [ObjectIdentifier: String] {
+    var names: [ObjectIdentifier: String] = [:]
+    for (n, m) in model.namedModules() { names[ObjectIdentifier(m)] = n }
+    return names
+}
+
 /// Collects rows and receptive fields; used from one task at a time.
 final class LayerTracer: OpTracer, @unchecked Sendable {
     private let names: [ObjectIdentifier: String]
@@ -48,9 +55,7 @@ final class LayerTracer: OpTracer, @unchecked Sendable {
     private(set) var ops: [RecordedOp] = []
 
     init(model: Module, input: Tensor) {
-        var names: [ObjectIdentifier: String] = [:]
-        for (n, m) in model.namedModules() { names[ObjectIdentifier(m)] = n }
-        self.names = names
+        names = moduleNames(model)
         fields[ObjectIdentifier(input)] = Field2D(h: .pixel, w: .pixel)
     }
 

@@ -110,11 +110,7 @@ final class TimingTracer: OpTracer, @unchecked Sendable {
     private(set) var rows: [LayerTiming] = []
     private(set) var nanoseconds: [UInt64] = []
 
-    init(model: Module) {
-        var names: [ObjectIdentifier: String] = [:]
-        for (n, m) in model.namedModules() { names[ObjectIdentifier(m)] = n }
-        self.names = names
-    }
+    init(model: Module) { names = moduleNames(model) }
 
     private func name(_ m: Module) -> String { names[ObjectIdentifier(m)] ?? "(\(m.typeName))" }
 

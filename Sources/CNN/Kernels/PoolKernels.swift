@@ -35,10 +35,7 @@ package func maxPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int])
     let (oh, ow) = (outputShape[2], outputShape[3])
     precondition(h * w <= Int(Int32.max), "max_pool2d: plane \(h)x\(w) is too large for 32-bit argmax indices")
     if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return maxPool2dFullWindows(x, window, outputShape: outputShape) }
-    let rows = AxisWindows(size: h, outSize: oh, kernel: window.kernel.0, stride: window.stride.0,
-                           padding: window.padding.0, dilation: window.dilation.0)
-    let cols = AxisWindows(size: w, outSize: ow, kernel: window.kernel.1, stride: window.stride.1,
-                           padding: window.padding.1, dilation: window.dilation.1)
+    let (rows, cols) = poolWindows(h, w, oh, ow, window)
     let (dh, dw) = window.dilation
     let y = Tensor(uninitialized: outputShape)
     var argmax = [Int32](repeating: 0, count: y.count)
@@ -96,7 +93,7 @@ package func avgPool2dForward(_ x: Tensor, _ window: Window, outputShape: [Int],
     let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outputShape[2], outputShape[3])
     if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return avgPool2dFullWindows(x, window, outputShape: outputShape) }
-    let (rows, cols) = avgWindows(h, w, oh, ow, window)
+    let (rows, cols) = poolWindows(h, w, oh, ow, window)
     let y = Tensor(uninitialized: outputShape)
     let xs = SendablePointer(x.storage.base), ys = SendablePointer(y.storage.base)
     parallelRanges(planes, minimumPerTask: planesPerTask(h * w)) { range in
@@ -125,7 +122,7 @@ package func avgPool2dBackward(_ g: Tensor, _ window: Window, inputShape: [Int],
     let (planes, h, w) = (inputShape[0] * inputShape[1], inputShape[2], inputShape[3])
     let (oh, ow) = (g.shape[2], g.shape[3])
     if poolWindowsAreFull(window, h: h, w: w, oh: oh, ow: ow) { return avgPool2dBackwardFullWindows(g, window, inputShape: inputShape) }
-    let (rows, cols) = avgWindows(h, w, oh, ow, window)
+    let (rows, cols) = poolWindows(h, w, oh, ow, window)
     let dx = Tensor(zeros: inputShape)
     let gs = SendablePointer(g.storage.base), ds = SendablePointer(dx.storage.base)
     parallelRanges(planes, minimumPerTask: planesPerTask(h * w)) { range in
@@ -148,9 +145,11 @@ package func avgPool2dBackward(_ g: Tensor, _ window: Window, inputShape: [Int],
     return dx
 }
 
-private func avgWindows(_ h: Int, _ w: Int, _ oh: Int, _ ow: Int, _ win: Window) -> (AxisWindows, AxisWindows) {
-    (AxisWindows(size: h, outSize: oh, kernel: win.kernel.0, stride: win.stride.0, padding: win.padding.0, dilation: 1),
-     AxisWindows(size: w, outSize: ow, kernel: win.kernel.1, stride: win.stride.1, padding: win.padding.1, dilation: 1))
+/// The clipped windows of every output row and column of a pooling over `win` (average pooling
+/// builds its windows without dilation, so theirs is 1).
+private func poolWindows(_ h: Int, _ w: Int, _ oh: Int, _ ow: Int, _ win: Window) -> (AxisWindows, AxisWindows) {
+    (AxisWindows(size: h, outSize: oh, kernel: win.kernel.0, stride: win.stride.0, padding: win.padding.0, dilation: win.dilation.0),
+     AxisWindows(size: w, outSize: ow, kernel: win.kernel.1, stride: win.stride.1, padding: win.padding.1, dilation: win.dilation.1))
 }
 
 /// Rows ⌊r·H/OH⌋ ..< ⌈(r+1)·H/OH⌉ of adaptive pooling, as (start, taps from start) pairs.
@@ -219,10 +218,7 @@ package func adaptiveAvgPool2dBackward(_ g: Tensor, inputShape: [Int]) -> Tensor
 package func maxPool2dValues(_ x: Tensor, _ window: Window, outputShape: [Int]) -> Tensor {
     let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outputShape[2], outputShape[3])
-    let rows = AxisWindows(size: h, outSize: oh, kernel: window.kernel.0, stride: window.stride.0,
-                           padding: window.padding.0, dilation: window.dilation.0)
-    let cols = AxisWindows(size: w, outSize: ow, kernel: window.kernel.1, stride: window.stride.1,
-                           padding: window.padding.1, dilation: window.dilation.1)
+    let (rows, cols) = poolWindows(h, w, oh, ow, window)
     let (dh, dw) = window.dilation
     let y = Tensor(uninitialized: outputShape)
     let xs = SendablePointer(x.storage.base), ys = SendablePointer(y.storage.base)
