@@ -45,6 +45,19 @@ extension ConvThreading: ExpressibleByArgument {
     public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
+extension WinogradConvolution: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "auto": self = .automatic
+        case "always": self = .always
+        case "never": self = .never
+        default: return nil
+        }
+    }
+    public static var allValueStrings: [String] { ["auto", "always", "never"] }
+    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
+}
+
 extension DirectConvolution: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument {
@@ -85,6 +98,8 @@ struct BenchConv: ParsableCommand {
 
     @Option(help: "3x3 stride-1 convolutions: auto, always (the direct kernel where it applies) or never (im2col + GEMM).")
     var direct: DirectConvolution = .automatic
+    @Option(help: "3x3 stride-1 convolutions that do not take the direct kernel: auto (Winograd F(2x2, 3x3) where it pays), always (wherever it applies) or never.")
+    var winograd: WinogradConvolution = .automatic
 
     @Option(help: "Target width B·P of the batched convolution GEMMs (1: one image per GEMM).")
     var gemmWidth: Int?
@@ -141,6 +156,7 @@ struct BenchConv: ParsableCommand {
     func run() throws {
         ConvSettings.threading = threading
         ConvSettings.direct = direct
+        ConvSettings.winograd = winograd
         if let gemmWidth { ConvSettings.gemmWidth = max(1, gemmWidth) }
         // Other work on the machine changes the speed from minute to minute, so sgemm is timed
         // before and after every layer and the ratios use the median of all those samples.

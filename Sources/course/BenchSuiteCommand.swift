@@ -34,6 +34,8 @@ struct BenchSuite: ParsableCommand {
     @Flag(help: .hidden) var memoryChild = false
     @Option(help: "3x3 stride-1 convolutions: auto, always (direct kernel where it applies) or never (im2col + GEMM).")
     var direct: DirectConvolution = .automatic
+    @Option(help: "3x3 stride-1 convolutions that do not take the direct kernel: auto (Winograd F(2x2, 3x3) where it pays), always (wherever it applies) or never.")
+    var winograd: WinogradConvolution = .automatic
     @Flag(help: .hidden) var memoryEfficient = false
 
     func validate() throws {
@@ -113,6 +115,7 @@ struct BenchSuite: ParsableCommand {
 
     func run() throws {
         ConvSettings.direct = direct
+        ConvSettings.winograd = winograd
         if memoryChild { try BenchMemory.childMain(memoryEfficient: memoryEfficient); return }
         let a = Tensor.randomNormal([gemmSize, gemmSize], seed: 1), b = Tensor.randomNormal([gemmSize, gemmSize], seed: 2)
         var sgemmSamples = [sgemmGFLOPS(a, b)]

@@ -30,6 +30,8 @@ struct BenchTrain: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.") var json = false
     @Option(help: "3x3 stride-1 convolutions: auto, always (direct kernel where it applies) or never (im2col + GEMM).")
     var direct: DirectConvolution = .automatic
+    @Option(help: "3x3 stride-1 convolutions that do not take the direct kernel: auto (Winograd F(2x2, 3x3) where it pays), always (wherever it applies) or never.")
+    var winograd: WinogradConvolution = .automatic
 
     /// A network to time: its input shape (without the batch), class count, and constructor.
     struct Workload: Sendable {
@@ -79,6 +81,7 @@ struct BenchTrain: ParsableCommand {
 
     func run() throws {
         ConvSettings.direct = direct
+        ConvSettings.winograd = winograd
         let a = Tensor.randomNormal([1024, 1024], seed: 1), b = Tensor.randomNormal([1024, 1024], seed: 2)
         var sgemmSamples = [Self.sgemmGFLOPS(a, b)]
         var results: [Result] = []

@@ -33,6 +33,12 @@ struct ProfileCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the tables.")
     var json = false
 
+    @Option(help: "3x3 stride-1 convolutions: auto, always (the direct kernel where it applies) or never.")
+    var direct: DirectConvolution = .automatic
+
+    @Option(help: "3x3 stride-1 convolutions that do not take the direct kernel: auto (Winograd F(2x2, 3x3) where it pays), always (wherever it applies) or never.")
+    var winograd: WinogradConvolution = .automatic
+
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
@@ -40,6 +46,8 @@ struct ProfileCommand: ParsableCommand {
     }
 
     func run() throws {
+        ConvSettings.direct = direct
+        ConvSettings.winograd = winograd
         let (entry, shape, options) = try target.resolve()
         let full = [target.batch] + shape
         // Check the shape on a meta walk first: a too-small input is an error naming the layer.

@@ -46,6 +46,11 @@ package enum DirectConvolution: Int, Sendable {
     case automatic, always, never
 }
 
+/// Whether 3x3 stride-1 convolutions take Winograd's F(2x2, 3x3) (ConvWinograd.swift): where it pays (`automatic`), wherever it applies (`always`), or never.
+package enum WinogradConvolution: Int, Sendable {
+    case automatic, always, never
+}
+
 package enum ConvSettings {
     private static let threadingRaw = Atomic<Int>(ConvThreading.automatic.rawValue)
     /// Overrides the automatic choice (for `course bench conv --threading`).
@@ -119,6 +124,33 @@ package enum ConvSettings {
         }
     }
 
+    private static let winogradRaw = Atomic<Int>(WinogradConvolution.automatic.rawValue)
+    /// Whether 3x3 stride-1 convolutions (and their input gradients) use Winograd's F(2x2, 3x3)
+    /// (for `course bench --winograd` and the tests that compare it with the other paths).
+    package static var winograd: WinogradConvolution {
+        get { WinogradConvolution(rawValue: winogradRaw.load(ordering: .relaxed)) ?? .automatic }
+        set { winogradRaw.store(newValue.rawValue, ordering: .relaxed) }
+    }
+
+    /// Whether the convolution of geometry `g` (when it does not take the direct kernels) takes
+    /// Winograd's F(2x2, 3x3) under `choice`.
+    package static func usesWinograd(_ g: ConvGeometry, _ choice: WinogradConvolution = winograd) -> Bool {
+        switch choice {
+        case .never: return false
+        case .always: return winogradApplies(g)
+        // Its 16 GEMMs are [F, C] · [C, T]: with fewer than 64 filters or channels (or tiles) they
+        // run far below the single large GEMM of im2col, which then wins (`course profile
+        // --winograd never|auto`, batch 1: ResNet-18 64 -> 64 at 56x56 1.46-1.47 against
+        // 1.75-1.93 ms, 128 -> 128 at 28x28 1.45 against 1.53-1.72 ms; DenseNet-121 128 -> 32 at
+        // 56x56 2.12-2.42 against 2.07-2.08 ms, at 28x28 0.66-0.79 against 0.57-0.61 ms; `course
+        // bench conv --batch 128`: CIFAR 64 -> 64 at 8x8 forward 4.6 against 7.1 ms, 32 -> 32 at
+        // 16x16 5.6 against the direct kernel's 4.0-4.2 ms). Planes of fewer than 64 tiles (a 14x14
+        // or 7x7 plane at batch 1) pay more for the weight transform than the products save.
+        case .automatic:
+            return winogradApplies(g) && winogradTileCount(g) >= 64 && min(g.c, g.f) >= 64
+        }
+    }
+
     /// Number of image tasks for a batch of `n` (1 means: sequential images, each GEMM split by `sgemm`).
     static func imageTasks(_ n: Int, _ threading: ConvThreading) -> Int {
         switch threading {
@@ -146,11 +178,17 @@ private func forEachImageSlice(_ n: Int, tasks: Int, _ body: (_ task: Int, _ ima
 /// [fg, B·P] result is copied to the B output images.
 package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry,
                            threading: ConvThreading = ConvSettings.threading,
-                           direct: DirectConvolution = ConvSettings.direct) -> Tensor {
+                           direct: DirectConvolution = ConvSettings.direct,
+                           winograd: WinogradConvolution = ConvSettings.winograd) -> Tensor {
     let y = Tensor(uninitialized: [g.n, g.f, g.oh, g.ow])
     if ConvSettings.usesDirect(g, direct) {
         directConv(x: x.storage.base, weight: weight.storage.base, bias: bias.map { UnsafePointer($0.storage.base) }, g,
                    into: y.storage.base)
+        return y
+    }
+    if ConvSettings.usesWinograd(g, winograd) {
+        winogradConv(x: x.storage.base, weight: weight.storage.base, bias: bias.map { UnsafePointer($0.storage.base) }, g,
+                     into: y.storage.base)
         return y
     }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
@@ -233,9 +271,20 @@ package func conv2dForward(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Conv
 package func conv2dBackward(_ gy: Tensor, x: Tensor, weight: Tensor, hasBias: Bool, _ g: ConvGeometry,
                             needInput: Bool, needWeight: Bool, needBias: Bool,
                             threading: ConvThreading = ConvSettings.threading,
-                            direct: DirectConvolution = ConvSettings.direct) -> (Tensor?, Tensor?, Tensor?) {
+                            direct: DirectConvolution = ConvSettings.direct,
+                            winograd: WinogradConvolution = ConvSettings.winograd) -> (Tensor?, Tensor?, Tensor?) {
     if ConvSettings.usesDirect(g, direct) {
         return directConvBackward(gy, x: x, weight: weight, g, needInput: needInput, needWeight: needWeight, needBias: needBias)
+    }
+    if needInput, let transposed = winogradInputGradientGeometry(g), ConvSettings.usesWinograd(transposed, winograd) {
+        // dx = conv(gy, w̃) with padding 2 − p by F(2x2, 3x3); the weight gradient by the paths below
+        let flipped = flippedTransposedWeight(weight, g), dx = Tensor(uninitialized: x.shape)
+        withExtendedLifetime(flipped) {
+            winogradConv(x: gy.storage.base, weight: flipped.storage.base, bias: nil, transposed, into: dx.storage.base)
+        }
+        let (_, dw, db) = conv2dBackward(gy, x: x, weight: weight, hasBias: hasBias, g, needInput: false, needWeight: needWeight,
+                                         needBias: needBias, threading: threading, direct: direct, winograd: winograd)
+        return (dx, dw, db)
     }
     let (cg, fg, p) = (g.channelsPerGroup, g.filtersPerGroup, g.oh * g.ow)
     let k = cg * g.kh * g.kw
@@ -360,6 +409,13 @@ private func transposedConvolution(_ weight: Tensor, _ g: ConvGeometry)
                                 padding: pad, dilation: g.dilation, groups: g.groups)
     let flipped = flippedTransposedWeight(weight, g)
     return (geometry, SendablePointer(flipped.storage.base), flipped)
+}
+
+/// The geometry of the convolution of gy that gives dx for a 3x3 stride-1 convolution with padding
+/// at most 2 and one group (padding 2 − p), nil for other convolutions.
+private func winogradInputGradientGeometry(_ g: ConvGeometry) -> ConvGeometry? {
+    guard winogradApplies(g), g.padding.0 <= 2, g.padding.1 <= 2 else { return nil }
+    return ConvGeometry(input: [g.n, g.f, g.oh, g.ow], weight: [g.c, g.f, 3, 3], padding: (2 - g.padding.0, 2 - g.padding.1))
 }
 
 /// w̃ [C, F/groups, KH, KW] with w̃[grp·cg + c, f, tap'] = w[grp·fg + f, c, tap], tap' = taps − 1 − tap
