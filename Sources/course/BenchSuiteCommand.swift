@@ -78,19 +78,20 @@ struct BenchSuite: ParsableCommand {
             Random.seed(0)
             let model = make()
             model.eval()
+            let folded = model.foldBatchNorms(input: [1, 3, 224, 224]).count
             let x = Tensor.randomNormal([1, 3, 224, 224], seed: 1)
             let s = medianSeconds(repetitions: repetitions) { _ = withNoGrad { model(x) } }
             return [Measured(name: name, value: s * 1000, unit: "ms", reference: reference,
-                             note: "batch 1, eval, median of \(repetitions)")]
+                             note: "batch 1, eval" + (folded > 0 ? ", \(folded) batch norms folded" : "") + ", median of \(repetitions)")]
         }
     }
 
     static let workloads: [Workload] = [
         train("train_lenet5", 12_700, input: [1, 28, 28], steps: 10, repetitions: 5, warmup: 3) { LeNet5(variant: .classic) },
-        train("train_resnet20", 450, input: [3, 32, 32], steps: 2, repetitions: 3, warmup: 1) { CIFARResNet(depth: 20) },
-        train("train_plain20", 500, input: [3, 32, 32], steps: 2, repetitions: 3, warmup: 1) { CIFARResNet(depth: 20, shortcut: .none) },
-        train("train_resnet56", 147, input: [3, 32, 32], steps: 1, repetitions: 3, warmup: 1) { CIFARResNet(depth: 56) },
-        train("train_densenet_bc40", 88, input: [3, 32, 32], steps: 1, repetitions: 3, warmup: 1) { DenseNet(bcDepth: 40, growthRate: 12) },
+        train("train_resnet20", 450, input: [3, 32, 32], steps: 2, repetitions: 5, warmup: 1) { CIFARResNet(depth: 20) },
+        train("train_plain20", 500, input: [3, 32, 32], steps: 2, repetitions: 5, warmup: 1) { CIFARResNet(depth: 20, shortcut: .none) },
+        train("train_resnet56", 147, input: [3, 32, 32], steps: 1, repetitions: 5, warmup: 1) { CIFARResNet(depth: 56) },
+        train("train_densenet_bc40", 88, input: [3, 32, 32], steps: 1, repetitions: 5, warmup: 1) { DenseNet(bcDepth: 40, growthRate: 12) },
         Workload(name: "conv_vgg64_fwd", unit: "GFLOP/s", reference: 129) {
             let x = Tensor.randomNormal([32, 64, 56, 56], seed: 3)
             let w = Tensor.randomNormal([64, 64, 3, 3], std: 0.05, seed: 4), b = Tensor.randomNormal([64], seed: 5)
@@ -105,11 +106,11 @@ struct BenchSuite: ParsableCommand {
             return [Measured(name: "lrn_fwd", value: s * 1000, unit: "ms", reference: 178,
                              note: "32x96x55x55, size 5, median of 5")]
         },
-        infer("infer_resnet18", 30, repetitions: 5) { ResNet(depth: 18) },
-        infer("infer_resnet50", 64, repetitions: 5) { ResNet(depth: 50) },
-        infer("infer_vgg16", 254, repetitions: 3) { VGG(.vgg16) },
-        infer("infer_densenet121", 57, repetitions: 5) { DenseNet(depth: 121) },
-        infer("infer_alexnet", 20, repetitions: 5) { TorchvisionAlexNet() },
+        infer("infer_resnet18", 30, repetitions: 11) { ResNet(depth: 18) },
+        infer("infer_resnet50", 64, repetitions: 9) { ResNet(depth: 50) },
+        infer("infer_vgg16", 254, repetitions: 5) { VGG(.vgg16) },
+        infer("infer_densenet121", 57, repetitions: 9) { DenseNet(depth: 121) },
+        infer("infer_alexnet", 20, repetitions: 11) { TorchvisionAlexNet() },
         Workload(name: "densenet121_step_memory", unit: "MiB", reference: 769) { try BenchMemory.densenet121Step() },
     ]
 

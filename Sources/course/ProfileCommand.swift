@@ -33,6 +33,9 @@ struct ProfileCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the tables.")
     var json = false
 
+    @Flag(help: "Fold each batch norm that follows a convolution into it first (eval mode only; as `course bench` does for inference).")
+    var foldBatchNorm = false
+
     @Option(help: "3x3 stride-1 convolutions: auto, always (the direct kernel where it applies) or never.")
     var direct: DirectConvolution = .automatic
 
@@ -43,6 +46,7 @@ struct ProfileCommand: ParsableCommand {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
+        guard !(foldBatchNorm && train) else { throw ValidationError("--fold-batch-norm is for inference; it cannot be combined with --train") }
     }
 
     func run() throws {
@@ -58,6 +62,7 @@ struct ProfileCommand: ParsableCommand {
             throw ValidationError("\(entry.name): \(error.description)")
         }
         let net = try Zoo.model(named: entry.name, options: options)
+        if foldBatchNorm { net.eval(); net.foldBatchNorms(input: full) }
         let profile = try Analysis.profileForward(net, input: full, name: entry.name, training: train,
                                                   repetitions: repetitions, warmup: warmup)
         print(json ? try profile.json() : profile.table(top: top, threads: Engine.threadCount))

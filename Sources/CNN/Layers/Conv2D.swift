@@ -15,7 +15,8 @@ public final class Conv2D: Module {
     public let dilation: (Int, Int)
     public let groups: Int
     public let weight: Tensor
-    public let bias: Tensor?
+    /// nil for a convolution built with `bias: false` (until `foldBatchNorms` gives it one).
+    public private(set) var bias: Tensor?
 
     public init(inputChannels: Int, outputChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true) {
@@ -54,6 +55,13 @@ public final class Conv2D: Module {
         precondition(x.rank == 4 && x.shape[1] == inputChannels,
                      "Conv2D: input \(x.shape) has \(x.rank == 4 ? x.shape[1] : -1) channels, layer expects \(inputChannels)")
         return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+
+    /// Adds a bias [F] to a convolution without one (batch-norm folding).
+    func installBias(_ b: Tensor) {
+        precondition(bias == nil && b.shape == [outputChannels], "Conv2D: installBias on a layer with a bias, or of shape \(b.shape)")
+        bias = b
+        registerParameter("bias", b)
     }
 
     public override var configuration: String {

@@ -25,6 +25,9 @@ public final class BatchNorm2D: Module {
     public let runningMean: Tensor, runningVariance: Tensor
     /// Training steps taken (PyTorch keeps it as int64).
     public let batchesTracked: Tensor
+    /// Whether `Module.foldBatchNorms` folded this layer into the convolution before it (it then
+    /// passes its input through, and may not be run in training mode).
+    public private(set) var isFolded = false
 
     public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
         precondition(channels > 0, "BatchNorm2D: channels must be positive, got \(channels)")
@@ -44,12 +47,22 @@ public final class BatchNorm2D: Module {
     public override func forward(_ x: Tensor) -> Tensor {
         precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
                      "BatchNorm2D: input \(x.shape) does not have the layer's \(channels) channels")
+        if isFolded {
+            precondition(!isTraining, "BatchNorm2D(\(channels)): folded into its convolution for inference (foldBatchNorms); "
+                         + "training needs the model rebuilt or reloaded")
+            return x
+        }
         if isTraining && !x.isMeta { batchesTracked.storage.base[0] += 1 }
         return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
                          training: isTraining, momentum: momentum, epsilon: epsilon)
     }
 
-    public override var configuration: String { "\(channels), eps=\(epsilon), momentum=\(momentum)" }
+    /// Marks the layer folded (see `isFolded`).
+    func markFolded() { isFolded = true }
+
+    public override var configuration: String {
+        "\(channels), eps=\(epsilon), momentum=\(momentum)" + (isFolded ? ", folded into the convolution" : "")
+    }
 }
 
 /// Dropout layer, `nn.Dropout` (identity in evaluation mode).
