@@ -191,7 +191,7 @@ nb.table(header: ["net", "params", "train error (eval, all \(trainCount))", "tra
 //> ---------  ------  ---------------------------  ----------------------------------  ----------
 //> plain-8     75002                       0.8984                              0.8438      0.9200
 //> ResNet-8    75002                       0.8646                              0.8281      0.8650
-//> plain-14   172218                       0.8958                              0.8516      0.9150
+//> plain-14   172218                       0.8958                              0.8490      0.9150
 //> ResNet-14  172218                       0.8932                              0.8151      0.9000
 let times = runs.map { "\($0.name) \(String(format: "%.0f", $0.seconds)) s" }.joined(separator: ", ")
 nb.note(zh: "训练用时（随机器负载变化）：\(times)。", en: "Training time (varies with the machine's load): \(times).")

@@ -116,7 +116,7 @@ nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
 //> plain-8             9.206  9.206       2.291
 //> ResNet-8            9.217  9.217       2.265
 //> plain-14            12.57  12.57       2.308
-//> ResNet-14           12.58  12.58       2.331
+//> ResNet-14           12.58  12.58       2.329
 
 //: ## 等高线与曲面
 //:en ## Contours and surfaces
@@ -192,8 +192,8 @@ nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non
 //> ---------  ----------  ---------------  -------------  ----------------
 //> plain-8         2.291        -0.001190      -0.001096             1.000
 //> ResNet-8        2.265         0.006118        0.04100            0.7778
-//> plain-14        2.308        0.0004822       0.002468            0.6667
-//> ResNet-14       2.331        -0.005817        0.05210            0.6667
+//> plain-14        2.308        0.0005078       0.002524            0.6667
+//> ResNet-14       2.329        -0.005048        0.05220            0.6667
 let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
 let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
 let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
