@@ -200,9 +200,17 @@ struct DirectConvPlane: @unchecked Sendable {
                 } else {
                     let fi = 4 * blocks + (u - blocks), o = out + fi * outStride
                     let wf = weight + (fi * c + c0) * taps, b = bias.map { SIMD8<Float>(repeating: $0[fi]) } ?? .zero
-                    for v in vectors {
+                    var v = vectors.lowerBound
+                    while v + 4 <= vectors.upperBound {   // four vectors share each weight broadcast
+                        kernel1x4(input, plane: plane, wp: wp, kh: kh, kw: kw, channels: channels, weights: wf,
+                                  offsets: (inputOffset(v), inputOffset(v + 1), inputOffset(v + 2), inputOffset(v + 3)),
+                                  bias: b, out: o + 8 * v, accumulate: accumulate)
+                        v += 4
+                    }
+                    while v < vectors.upperBound {
                         kernel1x1(input, plane: plane, wp: wp, kh: kh, kw: kw, channels: channels, weights: wf,
                                   offset: inputOffset(v), bias: b, out: o + 8 * v, accumulate: accumulate)
+                        v += 1
                     }
                 }
             }
@@ -285,7 +293,30 @@ private func kernel4x1(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, kh: Int
     store8(a0, out); store8(a1, out + hw); store8(a2, out + 2 &* hw); store8(a3, out + 3 &* hw)
 }
 
-/// 1 filter × 1 vector (filters left over after the blocks of four). `weights` is the filter's [C][KH·KW].
+/// 1 filter × 4 consecutive output vectors (filters left over after the blocks of four: LeNet's
+/// 6-filter C1 and the 6-channel input gradient of C3). `weights` is the filter's [C][KH·KW].
+@inline(__always)
+private func kernel1x4(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, kh: Int, kw: Int, channels: Int, weights: UnsafePointer<Float>,
+                       offsets: (Int, Int, Int, Int), bias: SIMD8<Float>, out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    var a0 = bias, a1 = bias, a2 = bias, a3 = bias
+    if accumulate { a0 = load8(out); a1 = load8(out + 8); a2 = load8(out + 16); a3 = load8(out + 24) }
+    var xc = pad, wc = weights
+    for _ in 0..<channels {
+        for i in 0..<kh {
+            let r0 = xc + (offsets.0 &+ i &* wp), r1 = xc + (offsets.1 &+ i &* wp)
+            let r2 = xc + (offsets.2 &+ i &* wp), r3 = xc + (offsets.3 &+ i &* wp)
+            for j in 0..<kw {
+                let w = SIMD8<Float>(repeating: wc[i &* kw &+ j])
+                a0 = a0.addingProduct(w, load8(r0 + j)); a1 = a1.addingProduct(w, load8(r1 + j))
+                a2 = a2.addingProduct(w, load8(r2 + j)); a3 = a3.addingProduct(w, load8(r3 + j))
+            }
+        }
+        xc += plane; wc += kh &* kw
+    }
+    store8(a0, out); store8(a1, out + 8); store8(a2, out + 16); store8(a3, out + 24)
+}
+
+/// 1 filter × 1 vector (the vectors left over after the groups of four). `weights` is the filter's [C][KH·KW].
 @inline(__always)
 private func kernel1x1(_ pad: UnsafePointer<Float>, plane: Int, wp: Int, kh: Int, kw: Int, channels: Int, weights: UnsafePointer<Float>,
                        offset: Int, bias: SIMD8<Float>, out: UnsafeMutablePointer<Float>, accumulate: Bool) {

@@ -455,6 +455,21 @@ private func directConvBackward(_ gy: Tensor, x: Tensor, weight: Tensor, _ g: Co
     return (dx, dw, needBias ? conv2dBiasGradient(gy, g) : nil)
 }
 
+/// Σ row[0 ..< count] in a fixed order: four vectors of 8 partial sums, then the tail.
+@inline(__always)
+func planeSum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+    var i = 0
+    while i + 32 <= count {
+        a0 += load8(row + i); a1 += load8(row + i + 8); a2 += load8(row + i + 16); a3 += load8(row + i + 24)
+        i += 32
+    }
+    while i + 8 <= count { a0 += load8(row + i); i += 8 }
+    var s = ((a0 + a1) + (a2 + a3)).sum()
+    while i < count { s += row[i]; i += 1 }
+    return s
+}
+
 /// db[f] = Σ_n Σ_p gy[n, f, p], parallel over f (each sum in a fixed order).
 func conv2dBiasGradient(_ gy: Tensor, _ g: ConvGeometry) -> Tensor {
     let db = Tensor(uninitialized: [g.f])
@@ -463,12 +478,7 @@ func conv2dBiasGradient(_ gy: Tensor, _ g: ConvGeometry) -> Tensor {
     parallelRanges(g.f, minimumPerTask: max(1, (1 << 16) / max(1, g.n * p))) { fs in
         for f in fs {
             var acc: Float = 0
-            for n in 0..<g.n {
-                let row = gs.p + (n * g.f + f) * p
-                var s: Float = 0
-                for i in 0..<p { s += row[i] }
-                acc += s
-            }
+            for n in 0..<g.n { acc += planeSum(gs.p + (n * g.f + f) * p, count: p) }
             ds.p[f] = acc
         }
     }
