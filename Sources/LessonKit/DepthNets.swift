@@ -238,7 +238,8 @@ public struct DepthBudget: Codable, Hashable, Sendable {
     /// (`zeroInitResidual`) gave 33.5% vs 46.5%, both ResNets far slower than with the standard
     /// initialisation; at batch 64 and 0.05 it left ResNet-20 at 40.8% (option A's zero-padded
     /// channels start at 0 and grow only as the γ do). Batch 32 at 0.025 (the same ratio, 384
-    /// steps) lowered both but kept the order: 12.4 vs 10.4% and 13.7 vs 10.7% (offsets 0, 1000).
+    /// steps) lowered both but kept the order: 12.4 vs 10.4% and 13.7 vs 10.7% (offsets 0, 1000);
+    /// so did a peak of 0.03 at batch 64: 12.7 vs 10.6% and 14.1 vs 11.9%.
     ///
     /// Paper: 20/32/44/56 layers, 20,000 images, 24 epochs at the paper's batch 128 and 0.1: 1 of
     /// warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%); one seed.
