@@ -58,13 +58,13 @@ public final class CIFARBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1(conv1(x)).relu()))
+        let h = conv2(bn1(conv1(x), relu: true))
         switch shortcut {
-        case .none: return y.relu()
-        case .optionB: return (y + (downsample.map { $0(x) } ?? x)).relu()
+        case .none: return bn2(h, relu: true)
+        case .optionB: return (bn2(h) + (downsample.map { $0(x) } ?? x)).relu()
         case .optionA:
             let same = stride == 1 && x.shape[1] == outputChannels
-            return (y + (same ? x : zeroPaddedShortcut(x, outputChannels: outputChannels, stride: stride))).relu()
+            return (bn2(h) + (same ? x : zeroPaddedShortcut(x, outputChannels: outputChannels, stride: stride))).relu()
         }
     }
 }
@@ -109,6 +109,6 @@ public final class CIFARResNet: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        fc(avgpool(layers.reduce(bn1(conv1(x)).relu()) { $1($0) }).flattened())
+        fc(avgpool(layers.reduce(bn1(conv1(x), relu: true)) { $1($0) }).flattened())
     }
 }

@@ -13,9 +13,10 @@
 // T. Li, L. van der Maaten, K. Q. Weinberger, "Memory-Efficient Implementation of DenseNets",
 // 2017): each layer's concat + BN + ReLU + 1x1 conv is checkpointed (`checkpointed`), so only the
 // block's feature maps and the 4k-channel bottleneck outputs stay on the tape and the
-// concatenation is recomputed in the backward pass. Because the engine's ReLU is not in place
-// (torchvision's is), the BN → ReLU pairs after the bottleneck and in the transitions are
-// checkpointed too (cheap elementwise recomputation), so the tape holds what PyTorch's does.
+// concatenation is recomputed in the backward pass. Every BN → ReLU runs as one op
+// (`bn(x, relu: true)`), which keeps only its output, as torchvision's in-place ReLU does, so
+// the pairs after the bottleneck and in the transitions need no checkpoint: the tape holds what
+// PyTorch's does, in both modes.
 // Outputs and gradients are the same; unlike PyTorch's checkpoint, the recomputation does not
 // update the BN running statistics a second time.
 //
@@ -65,17 +66,13 @@ public final class DenseLayer: Module {
         if memoryEfficient {
             let (norm1, conv1) = (self.norm1, self.conv1)
             bottleneck = checkpointed(features, restoring: [norm1]) { xs in
-                conv1(norm1(xs.count == 1 ? xs[0] : concatenate(xs, axis: 1)).relu())
+                conv1(norm1(xs.count == 1 ? xs[0] : concatenate(xs, axis: 1), relu: true))
             }
         } else {
-            bottleneck = conv1(norm1(features.count == 1 ? features[0] : concatenate(features, axis: 1)).relu())
+            bottleneck = conv1(norm1(features.count == 1 ? features[0] : concatenate(features, axis: 1), relu: true))
         }
-        guard memoryEfficient else { return conv2(norm2(bottleneck).relu()) }
-        // The engine's ReLU is not in place (torchvision's is), so its input and output would both
-        // stay on the tape; recomputing BN → ReLU (cheap, elementwise) keeps only the bottleneck
-        // and the 3x3 conv's input, 2·4k channels per layer, as in PyTorch.
-        let norm2 = self.norm2
-        return conv2(checkpointed([bottleneck], restoring: [norm2]) { norm2($0[0]).relu() })
+        // BN → ReLU as one op keeps the bottleneck and the 3x3 conv's input, 2·4k channels, as PyTorch's in-place ReLU
+        return conv2(norm2(bottleneck, relu: true))
     }
 }
 
@@ -112,7 +109,8 @@ public final class DenseBlock: Module {
 /// - Shape: [N, C, H, W] → [N, F, H/2, W/2]
 public final class Transition: Module {
     public let norm: BatchNorm2D, conv: Conv2D, pool: AvgPool2D
-    /// Recompute BN → ReLU in the backward pass instead of keeping both of their outputs.
+    /// Kept for the memory-efficient net's structure; the transition computes the same either way
+    /// (BN → ReLU as one op already keeps only its output).
     public let memoryEfficient: Bool
 
     public init(inputChannels: Int, outputChannels: Int, memoryEfficient: Bool = false) {
@@ -125,9 +123,7 @@ public final class Transition: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        guard memoryEfficient else { return pool(conv(norm(x).relu())) }
-        let norm = self.norm
-        return pool(conv(checkpointed([x], restoring: [norm]) { norm($0[0]).relu() }))
+        pool(conv(norm(x, relu: true)))
     }
 }
 

@@ -26,7 +26,7 @@ public final class ConvNormReLU: Module {
         self.init(input, output, kernel: (kernel, kernel), stride: (stride, stride), padding: (padding, padding))
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { bn(conv(x)).relu() }
+    public override func forward(_ x: Tensor) -> Tensor { bn(conv(x), relu: true) }
 }
 
 /// conv (with bias) → ReLU, the convolution of the original GoogLeNet.

@@ -43,7 +43,7 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1(conv1(x)).relu()))
+        let y = bn2(conv2(bn1(conv1(x), relu: true)))
         return (y + (downsample.map { $0(x) } ?? x)).relu()
     }
 }
@@ -72,7 +72,7 @@ public final class Bottleneck: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn3(conv3(bn2(conv2(bn1(conv1(x)).relu())).relu()))
+        let y = bn3(conv3(bn2(conv2(bn1(conv1(x), relu: true)), relu: true)))
         return (y + (downsample.map { $0(x) } ?? x)).relu()
     }
 }
@@ -127,7 +127,7 @@ public final class ResNet: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let stem = maxpool(bn1(conv1(x)).relu())
+        let stem = maxpool(bn1(conv1(x), relu: true))
         return fc(avgpool(layers.reduce(stem) { $1($0) }).flattened())
     }
 }

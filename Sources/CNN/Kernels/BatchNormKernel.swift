@@ -93,8 +93,8 @@ package enum BatchNormKernel {
         return (mean, variance)
     }
 
-    /// y[img, ch] = x[img, ch]·scale[ch] + shift[ch], parallel over the N·C planes.
-    package static func scaleShift(_ x: Tensor, scale: [Float], shift: [Float]) -> Tensor {
+    /// y[img, ch] = x[img, ch]·scale[ch] + shift[ch] (then max(·, 0) with `relu`), parallel over the N·C planes.
+    package static func scaleShift(_ x: Tensor, scale: [Float], shift: [Float], relu: Bool = false) -> Tensor {
         let (n, c, plane) = dimensions(x)
         let y = Tensor(uninitialized: x.shape)
         let a = SendablePointer(x.storage.base), b = SendablePointer(y.storage.base)
@@ -105,28 +105,34 @@ package enum BatchNormKernel {
                 for pl in planes {
                     let ch = pl % c, s = scp.p[ch], t = shp.p[ch]
                     let src = a.p + pl * plane, dst = b.p + pl * plane   // seek: plane (img, ch)
-                    for q in 0..<plane { dst[q] = src[q] * s + t }
+                    if relu { for q in 0..<plane { dst[q] = max(src[q] * s + t, 0) } }
+                    else { for q in 0..<plane { dst[q] = src[q] * s + t } }
                 }
             }
         } }
         return y
     }
 
-    /// y = γ·(x − μ)·σ⁻¹ + β as one multiply-add per element.
-    package static func normalize(_ x: Tensor, mean: [Float], invStd: [Float], weight: [Float]?, bias: [Float]?) -> Tensor {
+    /// y = γ·(x − μ)·σ⁻¹ + β as one multiply-add per element (then max(y, 0) with `relu`, in the same pass).
+    package static func normalize(_ x: Tensor, mean: [Float], invStd: [Float], weight: [Float]?, bias: [Float]?,
+                                  relu: Bool = false) -> Tensor {
         let c = mean.count
         let scale = (0..<c).map { (weight?[$0] ?? 1) * invStd[$0] }
         let shift = (0..<c).map { (bias?[$0] ?? 0) - mean[$0] * scale[$0] }
-        return scaleShift(x, scale: scale, shift: shift)
+        return scaleShift(x, scale: scale, shift: shift, relu: relu)
     }
 
     /// The same gradients as `backwardReference`: per-channel Σg and Σg·x̂ in parallel over
     /// channels, then dx = g·A + x·B + C per plane, the training formula expanded in x.
+    ///
+    /// With `reluOutput` (batch norm followed by ReLU as one op), g is first masked by the ReLU:
+    /// g·[y > 0], read on the fly, the same values ReLU's own backward would pass on.
     package static func backward(gradOutput: Tensor, input x: Tensor, mean: [Float], invStd: [Float],
-                                 weight: [Float]?, training: Bool) -> (dx: Tensor, dWeight: [Float], dBias: [Float]) {
+                                 weight: [Float]?, training: Bool, reluOutput: Tensor? = nil) -> (dx: Tensor, dWeight: [Float], dBias: [Float]) {
         let (n, c, plane) = dimensions(x)
         var sumG = [Float](repeating: 0, count: c), sumGX = sumG   // Σg, Σg·x̂
         let a = SendablePointer(x.storage.base), g = SendablePointer(gradOutput.storage.base)
+        let mask = reluOutput.map { SendablePointer($0.storage.base) }
         sumG.withUnsafeMutableBufferPointer { sgp in sumGX.withUnsafeMutableBufferPointer { sgxp in
             let so = SendablePointer(sgp.baseAddress!), sxo = SendablePointer(sgxp.baseAddress!)
             parallelRanges(c, minimumPerTask: max(1, 32_768 / max(n * plane, 1))) { channels in
@@ -134,8 +140,13 @@ package enum BatchNormKernel {
                     var sg = 0.0, sgx = 0.0   // Σ g·(x − μ), then × σ⁻¹
                     for img in 0..<n {
                         let o = (img * c + ch) * plane
-                        sg += planeSum(g.p + o, plane)
-                        sgx += planeDot(g.p + o, a.p + o, plane, shift: mean[ch])
+                        if let mask {
+                            sg += planeSum(g.p + o, plane, where: mask.p + o)
+                            sgx += planeDot(g.p + o, a.p + o, plane, shift: mean[ch], where: mask.p + o)
+                        } else {
+                            sg += planeSum(g.p + o, plane)
+                            sgx += planeDot(g.p + o, a.p + o, plane, shift: mean[ch])
+                        }
                     }
                     so.p[ch] = Float(sg); sxo.p[ch] = Float(sgx * Double(invStd[ch]))
                 }
@@ -158,7 +169,12 @@ package enum BatchNormKernel {
             for pl in planes {
                 let ch = pl % c, ga = gradScale[ch], xb = scale[ch], cc = shift[ch]
                 let gs = g.p + pl * plane, xs = a.p + pl * plane, ds = d.p + pl * plane
-                for q in 0..<plane { ds[q] = gs[q] * ga + xs[q] * xb + cc }
+                if let mask {
+                    let ys = mask.p + pl * plane
+                    for q in 0..<plane { ds[q] = (ys[q] > 0 ? gs[q] : 0) * ga + xs[q] * xb + cc }
+                } else {
+                    for q in 0..<plane { ds[q] = gs[q] * ga + xs[q] * xb + cc }
+                }
             }
         }
         return (dx, sumGX, sumG)
@@ -185,6 +201,37 @@ package enum BatchNormKernel {
         }
         var s = Double(acc.sum())
         while q < count { let d = Double(p[q] - mu); s += d * d; q += 1 }
+        return s
+    }
+
+    /// Σ g·[y > 0] (the gradient ReLU passes on), summed exactly as `planeSum` sums it.
+    @inline(__always)
+    static func planeSum(_ p: UnsafePointer<Float>, _ count: Int, where y: UnsafePointer<Float>) -> Double {
+        var acc = SIMD8<Float>(), q = 0
+        while q + 8 <= count {
+            let gv = UnsafeRawPointer(p + q).loadUnaligned(as: SIMD8<Float>.self)
+            let yv = UnsafeRawPointer(y + q).loadUnaligned(as: SIMD8<Float>.self)
+            acc += gv.replacing(with: 0, where: .!(yv .> 0)); q += 8
+        }
+        var s = Double(acc.sum())
+        while q < count { s += Double(y[q] > 0 ? p[q] : 0); q += 1 }
+        return s
+    }
+
+    /// Σ g·[y > 0]·(x − shift), as `planeDot` sums it.
+    @inline(__always)
+    static func planeDot(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, shift: Float,
+                         where y: UnsafePointer<Float>) -> Double {
+        var acc = SIMD8<Float>(), q = 0
+        let m = SIMD8<Float>(repeating: shift)
+        while q + 8 <= count {
+            let gv = UnsafeRawPointer(g + q).loadUnaligned(as: SIMD8<Float>.self)
+            let yv = UnsafeRawPointer(y + q).loadUnaligned(as: SIMD8<Float>.self)
+            let xv = UnsafeRawPointer(x + q).loadUnaligned(as: SIMD8<Float>.self)
+            acc.addProduct(gv.replacing(with: 0, where: .!(yv .> 0)), xv - m); q += 8
+        }
+        var s = Double(acc.sum())
+        while q < count { s += Double(y[q] > 0 ? g[q] : 0) * Double(x[q] - shift); q += 1 }
         return s
     }
 

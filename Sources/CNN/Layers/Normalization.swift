@@ -57,6 +57,23 @@ public final class BatchNorm2D: Module {
                          training: isTraining, momentum: momentum, epsilon: epsilon)
     }
 
+    /// relu(self(x)) in one pass (`batchNormReLU`): the same values and gradients, one pass
+    /// fewer over the activations forward and backward, and no stored pre-ReLU tensor. Tracers
+    /// see the same events as for `bn(x).relu()` (the module's call, then a relu op).
+    public func callAsFunction(_ x: Tensor, relu: Bool) -> Tensor {
+        guard relu, !isFolded else { return relu ? self(x).relu() : self(x) }
+        let tracer = Trace.current
+        tracer?.enter(self)
+        precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
+                     "BatchNorm2D: input \(x.shape) does not have the layer's \(channels) channels")
+        if isTraining && !x.isMeta { batchesTracked.storage.base[0] += 1 }
+        let (y, standIn) = batchNormReLU(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                                         training: isTraining, momentum: momentum, epsilon: epsilon)
+        guard let tracer else { return y }
+        tracer.exit(self, output: standIn)
+        return y.traced("relu", [standIn], saved: y.count)
+    }
+
     /// Marks the layer folded (see `isFolded`).
     func markFolded() { isFolded = true }
 

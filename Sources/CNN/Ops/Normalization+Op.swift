@@ -72,6 +72,25 @@ public func localResponseNorm(_ x: Tensor, size: Int, alpha: Float = 1e-4, beta:
 ///   only μ and σ⁻¹ (2·C values) and rereads x.
 public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?,
                       training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> Tensor {
+    batchNormCore(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                  training: training, momentum: momentum, epsilon: epsilon, relu: false).output
+}
+
+/// relu(batchNorm(x, ...)) in one pass over the activations, with the same values and gradients
+/// (the backward pass masks g by the output on the fly): the normalised tensor before the ReLU
+/// is never stored, which saves a pass forward and one backward, and its memory.
+///
+/// For tracing, the batch-norm event is reported on `standIn` (a shape-only tensor in place of
+/// the pre-ReLU values), so the caller can report the ReLU event from it, as `BatchNorm2D`
+/// does; without a tracer `standIn` is the output itself.
+package func batchNormReLU(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?,
+                           training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> (output: Tensor, standIn: Tensor) {
+    batchNormCore(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
+                  training: training, momentum: momentum, epsilon: epsilon, relu: true)
+}
+
+private func batchNormCore(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVariance: Tensor?,
+                           training: Bool, momentum: Float, epsilon: Float, relu: Bool) -> (output: Tensor, standIn: Tensor) {
     precondition(x.rank == 4 || x.rank == 2, "batch_norm: input must be [N, C, H, W] or [N, C], got shape \(x.shape)")
     let c = x.shape[1]
     for (name, t) in [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVariance)] {
@@ -81,7 +100,10 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     else { precondition(runningMean != nil && runningVariance != nil, "batch_norm: evaluation mode needs running statistics") }
     precondition(epsilon >= 0, "batch_norm: epsilon must be non-negative, got \(epsilon)")
     let inputs = [x] + [weight, bias].compactMap { $0 }
-    if x.isMeta { return Tensor(meta: x.shape).traced("batch_norm", inputs, saved: 2 * c) }
+    if x.isMeta {
+        let normalized = Tensor(meta: x.shape).traced("batch_norm", inputs, saved: 2 * c)
+        return (relu ? Tensor(meta: x.shape) : normalized, normalized)
+    }
 
     let mean: [Float], variance: [Float]
     if training {
@@ -102,17 +124,20 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let gamma = weight?.scalars, beta = bias?.scalars
-    let y = BatchNormKernel.normalize(x, mean: mean, invStd: invStd, weight: gamma, bias: beta)
+    let y = BatchNormKernel.normalize(x, mean: mean, invStd: invStd, weight: gamma, bias: beta, relu: relu)
     let hasWeight = weight != nil, hasBias = bias != nil
-    return y.traced("batch_norm", inputs, saved: 2 * c)
-        .recording("batch_norm", inputs) { g, needs in
-            let (dx, dw, db) = BatchNormKernel.backward(gradOutput: g, input: x, mean: mean, invStd: invStd,
-                                                        weight: gamma, training: training)
-            var grads: [Tensor?] = [needs[0] ? dx : nil]
-            if hasWeight { grads.append(needs[1] ? Tensor(shape: [c], values: dw) : nil) }
-            if hasBias { grads.append(needs[grads.count] ? Tensor(shape: [c], values: db) : nil) }
-            return grads
-        }
+    let standIn = relu && Trace.current != nil ? Tensor(meta: x.shape) : y
+    _ = standIn.traced("batch_norm", inputs, saved: 2 * c)
+    let mask = relu ? y.detached() : nil   // the ReLU's output, for its mask (detached: no cycle through y's own node)
+    let output = y.recording("batch_norm", inputs) { g, needs in
+        let (dx, dw, db) = BatchNormKernel.backward(gradOutput: g, input: x, mean: mean, invStd: invStd,
+                                                    weight: gamma, training: training, reluOutput: mask)
+        var grads: [Tensor?] = [needs[0] ? dx : nil]
+        if hasWeight { grads.append(needs[1] ? Tensor(shape: [c], values: dw) : nil) }
+        if hasBias { grads.append(needs[grads.count] ? Tensor(shape: [c], values: db) : nil) }
+        return grads
+    }
+    return (output, relu ? standIn : output)
 }
 
 /// Inverted dropout (Srivastava et al. 2014, scaled at training time as PyTorch does): in
