@@ -32,43 +32,28 @@ func median(_ values: [Double]) -> Double {
     return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
 }
 
-extension ConvThreading: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "auto": self = .automatic
-        case "per-image": self = .perImage
-        case "blas": self = .blas
-        default: return nil
-        }
+/// A kernel setting given on the command line by name: the names in `allValueStrings` in the
+/// order of the raw values (0, 1, 2, ...).
+package protocol NamedChoiceArgument: ExpressibleByArgument, RawRepresentable where RawValue == Int {}
+
+extension NamedChoiceArgument {
+    package init?(argument: String) {
+        guard let i = Self.allValueStrings.firstIndex(of: argument) else { return nil }
+        self.init(rawValue: i)
     }
+    package var defaultValueDescription: String { Self.allValueStrings[rawValue] }
+}
+
+extension ConvThreading: NamedChoiceArgument {
     public static var allValueStrings: [String] { ["auto", "per-image", "blas"] }
-    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
-extension WinogradConvolution: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "auto": self = .automatic
-        case "always": self = .always
-        case "never": self = .never
-        default: return nil
-        }
-    }
+extension WinogradConvolution: NamedChoiceArgument {
     public static var allValueStrings: [String] { ["auto", "always", "never"] }
-    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
-extension DirectConvolution: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "auto": self = .automatic
-        case "always": self = .always
-        case "never": self = .never
-        default: return nil
-        }
-    }
+extension DirectConvolution: NamedChoiceArgument {
     public static var allValueStrings: [String] { ["auto", "always", "never"] }
-    public var defaultValueDescription: String { Self.allValueStrings[rawValue] }
 }
 
 /// `course bench conv`: GFLOP/s of four convolution layers of the lecture's networks next to
