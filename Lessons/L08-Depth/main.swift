@@ -223,8 +223,8 @@ nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" 
         en: "Gaps: plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow), ResNet-\(deep) \(points(resGap)) points \(resGap > 0 ? "above" : "below") ResNet-\(shallow)."
             + (plainDeep >= 0.8 ? " plain-\(deep) stays close to chance (90% error for 10 classes): in so short a run it learns almost nothing." : ""))
 
-//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见图上面的两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及领先：两个 ResNet 结束时相差几个百分点以内，在这么短的训练里深的那个往往还略高一些（下一节用别的种子重新训练这一对 ResNet；我们也试过在同样的图上多训练一倍的周期，结果仍是这样），而普通网络之间的差距要大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
-//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above the figure give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull ahead: the two ResNets end within a few points of each other, the deeper one often still slightly behind in runs this short (the next section trains the residual pair again with other seeds; in our tries, twice the epochs on the same images did not change this), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见图上面的两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及领先：大多数运行里两个 ResNet 结束时相差几个百分点以内，谁高谁低不一定，偶尔深的那个某次训练得很差（下一节用别的种子重新训练这一对 ResNet；我们也试过在同样的图上多训练一倍的周期，深的那个并没有因此领先），而普通网络之间的差距要大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
+//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above the figure give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull ahead: in most runs the two ResNets end within a few points of each other, in either order, and now and then one run of the deeper net trains badly (the next section trains the residual pair again with other seeds; in our tries, twice the epochs on the same images did not put the deeper one ahead), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
 
 //: 另一个常用的做法（Goyal 等，2017；torchvision 的 `zero_init_residual=True`）是把每个残差块最后一个 BN 的 $\gamma$ 初始化为 0：每个块一开始就等于它的捷径，深的 ResNet 起步时就像一个浅的网络。He 等没有用它，本课也没有用：我们试过，在这么短的训练里残差分支要先把 $\gamma$ 学起来，两个 ResNet 都学得慢得多，ResNet-20 结束时的训练误差比 plain-20 还高得多。想自己试，把 `trainDepthNet` 的 `zeroInitResidual` 设为 `true`（即 `CIFARResNet(depth:zeroInitResidual:)`）。
 //:en Another common recipe (Goyal et al., 2017; torchvision's `zero_init_residual=True`) initialises the $\gamma$ of each residual block's last BN to 0, so that every block starts as its shortcut and a deep ResNet starts out like a shallow net. He et al. did not use it, and neither does this lesson: we tried it, and in runs this short the residual branches must first learn their $\gamma$, so both ResNets learned much more slowly, and ResNet-20 ended far above plain-20 in training error. To try it, pass `zeroInitResidual: true` to `trainDepthNet` (that is, `CIFARResNet(depth:zeroInitResidual:)`).
@@ -232,8 +232,8 @@ nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" 
 //: ## 换一个随机种子呢？
 //:en ## And with other random seeds?
 
-//: 两个 ResNet 结束时很接近，所以只看一次运行不够。下面用另外几个随机种子（初始化和批次的顺序都变）再训练这一对 ResNet，其余设置不变。
-//:en The two ResNets end close together, so one run is not enough to tell their order. Below, the residual pair is trained again with other random seeds (both the initialisation and the order of the batches change), everything else unchanged.
+//: 两个 ResNet 结束时通常很接近，而这么短的训练单次运行的波动又大，所以只看一次运行不够。下面用另外几个随机种子（初始化和批次的顺序都变）再训练这一对 ResNet，其余设置不变。
+//:en The two ResNets usually end close together, and single runs this short vary a lot, so one run is not enough to tell their order. Below, the residual pair is trained again with other random seeds (both the initialisation and the order of the batches change), everything else unchanged.
 /// Final eval-mode training errors of the residual pair for one seed offset.
 struct SeedPair: Codable { var offset: UInt64; var shallow: Double; var deep: Double }
 var seedPairs = [SeedPair(offset: 0, shallow: resShallow, deep: resDeep)]
@@ -252,6 +252,9 @@ for offset in budget.residualSeedOffsets.dropFirst() {
 //- hide
 let seedGaps = seedPairs.map { ($0.deep - $0.shallow) * 100 }
 let meanSeedGap = seedGaps.reduce(0, +) / Double(seedGaps.count)
+let sortedGaps = seedGaps.sorted()
+let medianSeedGap = sortedGaps.count % 2 == 1 ? sortedGaps[sortedGaps.count / 2]
+    : (sortedGaps[sortedGaps.count / 2 - 1] + sortedGaps[sortedGaps.count / 2]) / 2
 let deepNoWorse = seedPairs.filter { $0.deep <= $0.shallow }.count
 nb.table(header: ["seed offset", "ResNet-\(shallow)", "ResNet-\(deep)", "ResNet-\(deep) − ResNet-\(shallow) (points)"],
          rows: seedPairs.map { [String($0.offset), $0.shallow, $0.deep, String(format: "%+.1f", ($0.deep - $0.shallow) * 100)]
@@ -259,10 +262,10 @@ nb.table(header: ["seed offset", "ResNet-\(shallow)", "ResNet-\(deep)", "ResNet-
          caption: Bilingual(zh: "不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）",
                             en: "Final training error of the residual pair with other seeds (eval mode, all training images)"))
 nb.show("seeds with ResNet-\(deep) <= ResNet-\(shallow)", "\(deepNoWorse) of \(seedPairs.count)")
-nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse) 次不高于 ResNet-\(shallow)；两者之差平均为 \(String(format: "%+.1f", meanSeedGap)) 个百分点（从 \(String(format: "%+.1f", seedGaps.min()!)) 到 \(String(format: "%+.1f", seedGaps.max()!))），而 plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" : "低") \(points(plainGap)) 个百分点。"
-            + (abs(meanSeedGap) < abs(plainGap) / 4 ? "残差网络这一对的平均差距不到普通网络那一对的四分之一：没有普通网络那样的退化。" : ""),
-        en: "Over \(seedPairs.count) seeds, ResNet-\(deep) ended at or below ResNet-\(shallow) \(deepNoWorse) times; their difference averages \(String(format: "%+.1f", meanSeedGap)) points (from \(String(format: "%+.1f", seedGaps.min()!)) to \(String(format: "%+.1f", seedGaps.max()!))), while plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow)."
-            + (abs(meanSeedGap) < abs(plainGap) / 4 ? " The residual pair's average gap is under a quarter of the plain pair's: no degradation of the plain nets' kind." : ""))
+nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse) 次不高于 ResNet-\(shallow)；两者之差的中位数为 \(String(format: "%+.1f", medianSeedGap)) 个百分点，平均为 \(String(format: "%+.1f", meanSeedGap)) 个百分点（从 \(String(format: "%+.1f", seedGaps.min()!)) 到 \(String(format: "%+.1f", seedGaps.max()!))），而 plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" : "低") \(points(plainGap)) 个百分点。"
+            + (abs(medianSeedGap) < abs(plainGap) / 4 ? "残差网络这一对差距的中位数不到普通网络那一对的四分之一：没有普通网络那样的退化。" : ""),
+        en: "Over \(seedPairs.count) seeds, ResNet-\(deep) ended at or below ResNet-\(shallow) \(deepNoWorse) times; their difference has a median of \(String(format: "%+.1f", medianSeedGap)) points and a mean of \(String(format: "%+.1f", meanSeedGap)) (from \(String(format: "%+.1f", seedGaps.min()!)) to \(String(format: "%+.1f", seedGaps.max()!))), while plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow)."
+            + (abs(medianSeedGap) < abs(plainGap) / 4 ? " The residual pair's median gap is under a quarter of the plain pair's: no degradation of the plain nets' kind." : ""))
 //> Table: 不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）
 //> seed offset  ResNet-8  ResNet-14  ResNet-14 − ResNet-8 (points)
 //> -----------  --------  ---------  -----------------------------
@@ -273,10 +276,10 @@ nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse)
 //: ## 小结
 //:en ## Takeaways
 
-//: - 普通网络加深后训练误差反而升高（退化），差距是几十个百分点；加了捷径后，深网络与浅网络的训练误差只差几个百分点以内（在我们这么短的训练里深的往往还略高；论文训练 64k 步后，深的 ResNet 明显更低）。上面的数字来自本次运行。
+//: - 普通网络加深后训练误差反而升高（退化），差距是几十个百分点；加了捷径后，深网络与浅网络的训练误差在大多数运行里只差几个百分点以内（在我们这么短的训练里谁高谁低不一定，深的偶尔会有一次训练得很差；论文训练 64k 步后，深的 ResNet 明显更低）。上面的数字来自本次运行。
 //: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
-//:en - Deeper plain nets end with a *higher* training error (degradation), tens of points higher; with shortcuts the deep net ends within a few points of the shallow one (in runs as short as ours often still slightly above it; after the paper's 64k steps the deeper ResNet is clearly lower). The numbers above come from this run.
+//:en - Deeper plain nets end with a *higher* training error (degradation), tens of points higher; with shortcuts the deep net ends within a few points of the shallow one in most runs (in runs as short as ours in either order, and now and then a run of the deep net trains badly; after the paper's 64k steps the deeper ResNet is clearly lower). The numbers above come from this run.
 //:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide

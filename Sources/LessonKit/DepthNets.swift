@@ -239,7 +239,10 @@ public struct DepthBudget: Codable, Hashable, Sendable {
     /// initialisation; at batch 64 and 0.05 it left ResNet-20 at 40.8% (option A's zero-padded
     /// channels start at 0 and grow only as the γ do). Batch 32 at 0.025 (the same ratio, 384
     /// steps) lowered both but kept the order: 12.4 vs 10.4% and 13.7 vs 10.7% (offsets 0, 1000);
-    /// so did a peak of 0.03 at batch 64: 12.7 vs 10.6% and 14.1 vs 11.9%.
+    /// so did a peak of 0.03 at batch 64: 12.7 vs 10.6% and 14.1 vs 11.9%. With Winograd's
+    /// F(2x2, 3x3) in stage 3 (the same arithmetic up to rounding) the default's four seeds gave
+    /// +1.8, −1.9, −1.2 and +25.8 points: offset 3000's ResNet-56 ended at 38.2%, and at 19.8% with
+    /// im2col and everything else equal, so single runs this short are chaotic in the last bits.
     ///
     /// Paper: 20/32/44/56 layers, 20,000 images, 24 epochs at the paper's batch 128 and 0.1: 1 of
     /// warm-up, ÷10 at 12 and 18 (the paper's 50% and 75%); one seed.

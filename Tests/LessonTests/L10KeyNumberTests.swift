@@ -13,13 +13,13 @@ struct L10KeyNumberTests {
         return line.split(separator: " ").map(String.init)
     }
 
-    @Test("channels alive after a dense block (k = 12, c0 = 24): the meter equals the hand count, 1980 naive and 744 memory-efficient at L = 6")
+    @Test("channels alive after a dense block (k = 12, c0 = 24): the meter equals the hand count, 1368 naive and 744 memory-efficient at L = 6")
     func keptChannels() throws {
-        // Naive: 3·L·c0 + (3/2)·k·L(L−1) + 14·k·L = 432 + 540 + 1008 = 1980 for L = 6.
-        // Memory-efficient: 9·k·L + c0 + L·k = 648 + 24 + 72 = 744.
-        #expect(try row("6 ") == ["6", "1980", "1980", "744", "744", "2.66"])
-        // L = 48: 3456 + 40608 + 8064 = 52128; 5184 + 24 + 576 = 5784.
-        #expect(try row("48 ") == ["48", "52128", "52128", "5784", "5784", "9.01"])
+        // Naive (BN → ReLU as one op: 2·C_l + 9k per layer): 2·L·c0 + k·L(L−1) + 10·k·L = 288 + 360 + 720 = 1368 for L = 6.
+        // Memory-efficient: 9·k·L + c0 + L·k = 648 + 24 + 72 = 744. Ratio 1368 / 744 = 1.84.
+        #expect(try row("6 ") == ["6", "1368", "1368", "744", "744", "1.84"])
+        // L = 48: 2304 + 27072 + 5760 = 35136; 5184 + 24 + 576 = 5784; 35136 / 5784 = 6.07.
+        #expect(try row("48 ") == ["48", "35136", "35136", "5784", "5784", "6.07"])
     }
 
     @Test("DenseNet-121 has torchvision's 7,978,856 parameters, ResNet-18 11,689,512; the memory-efficient step needs less")
