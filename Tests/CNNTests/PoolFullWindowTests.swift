@@ -21,6 +21,9 @@ let fullPoolCases: [FullPoolCase] = [
     FullPoolCase(name: "3x3/2 overlapping on 13x13 (AlexNet)", input: [2, 5, 13, 13], kernel: (3, 3), stride: (2, 2)),
     FullPoolCase(name: "2x2/2 on odd 7x9 (last row and column dropped)", input: [2, 3, 7, 9], kernel: (2, 2), stride: (2, 2)),
     FullPoolCase(name: "3x2 stride (1, 2)", input: [1, 2, 6, 8], kernel: (3, 2), stride: (1, 2)),
+    FullPoolCase(name: "2x2/2 on 6x42 (two vectors of 8 outputs and 5 more a row)", input: [2, 3, 6, 42], kernel: (2, 2), stride: (2, 2)),
+    FullPoolCase(name: "2x2/2 on 10x10 (LeNet's S4: rows of 5)", input: [2, 16, 10, 10], kernel: (2, 2), stride: (2, 2)),
+    FullPoolCase(name: "3x3/3 tiling a 9x6 plane", input: [1, 2, 9, 6], kernel: (3, 3), stride: (3, 3)),
 ]
 
 @Suite("pooling over full windows")
