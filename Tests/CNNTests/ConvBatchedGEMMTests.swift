@@ -28,6 +28,39 @@ func compare(_ a: Tensor?, _ b: Tensor, _ what: String, _ c: ConvCase) {
             "\(c.name): \(what) differs, worst \(String(describing: worstMismatch(a.scalars, b.scalars, rtol: 1e-4, atol: 1e-4)))")
 }
 
+/// One convolution path on case `c` against the plain loops of ConvReference.swift: `kernel` writes
+/// y = conv(x, w) (+ b) into a zeroed y with the path's raw kernel; then conv2dForward and
+/// conv2dBackward under `direct` and `winograd` must give the reference output and gradients, with
+/// every gradient asked for, the input gradient alone and the weight gradient alone. `seed` and the
+/// three after it draw x, w, b and gy.
+func checkConvPath(_ c: ConvCase, seed: UInt64, kernelName: String, direct: DirectConvolution, winograd: WinogradConvolution,
+                   kernel: (_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ y: Tensor) -> Void) {
+    let g = c.geometry
+    let x = Tensor.randomNormal(c.input, seed: seed), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: seed + 1)
+    let b = c.bias ? Tensor.randomNormal([c.filters], seed: seed + 2) : nil
+    let y = Tensor(zeros: [g.n, g.f, g.oh, g.ow])
+    kernel(x, w, b, y)
+    let expected = referenceConv2dForward(x, weight: w, bias: b, g)
+    compare(y, expected, "output (\(kernelName))", c)
+    compare(conv2dForward(x, weight: w, bias: b, g, direct: direct, winograd: winograd), expected, "output (conv2dForward)", c)
+
+    let gy = Tensor.randomNormal([g.n, g.f, g.oh, g.ow], seed: seed + 3)
+    let ref = referenceConv2dBackward(gy, x: x, weight: w, g)
+    let (dx, dw, db) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: true,
+                                      needBias: c.bias, direct: direct, winograd: winograd)
+    compare(dx, ref.dx, "input gradient", c)
+    compare(dw, ref.dw, "weight gradient", c)
+    if c.bias { compare(db, ref.db, "bias gradient", c) }
+    let (dxOnly, dwNone, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: false,
+                                             needBias: false, direct: direct, winograd: winograd)
+    #expect(dwNone == nil)
+    compare(dxOnly, ref.dx, "input gradient alone", c)
+    let (dxNone, dwOnly, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: false, needWeight: true,
+                                             needBias: false, direct: direct, winograd: winograd)
+    #expect(dxNone == nil)
+    compare(dwOnly, ref.dw, "weight gradient alone", c)
+}
+
 @Suite("conv2d batched GEMM and split sgemm")
 struct ConvBatchedGEMMTests {
     @Test("one image: im2col split over channels and the split GEMM equal the direct loops",

@@ -57,32 +57,13 @@ struct ConvDirectTests {
         if c.name.contains("tiles") {   // the tiling is really exercised
             #expect(directConvTileCount(g) >= 3, "\(c.name)")
         }
-        let x = Tensor.randomNormal(c.input, seed: 41), w = Tensor.randomNormal(c.weightShape, std: 0.3, seed: 42)
-        let b = c.bias ? Tensor.randomNormal([c.filters], seed: 43) : nil
-        let y = Tensor(zeros: [g.n, g.f, g.oh, g.ow])
-        directConv(x: x.storage.base, weight: w.storage.base, bias: b.map { UnsafePointer($0.storage.base) }, g, into: y.storage.base)
-        let expected = referenceConv2dForward(x, weight: w, bias: b, g)
-        compare(y, expected, "output (directConv)", c)
-        // conv2dForward and conv2dBackward with the direct kernels (by default only for batches of 2 or more)
-        compare(conv2dForward(x, weight: w, bias: b, g, direct: .always), expected, "output (conv2dForward)", c)
+        checkConvPath(c, seed: 41, kernelName: "directConv", direct: .always, winograd: .never) { x, w, b, y in
+            directConv(x: x.storage.base, weight: w.storage.base, bias: b.map { UnsafePointer($0.storage.base) }, g,
+                       into: y.storage.base)
+        }
+        // by default the direct kernels only for batches of 2 or more and small reductions
         #expect(ConvSettings.usesDirect(g, .automatic)
                 == (g.n >= 2 && !c.name.contains("wasteful") && g.c * g.kh * g.kw <= ConvSettings.directReductionLimit))
-
-        let gy = Tensor.randomNormal([g.n, g.f, g.oh, g.ow], seed: 44)
-        let ref = referenceConv2dBackward(gy, x: x, weight: w, g)
-        let (dx, dw, db) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: true,
-                                          needBias: c.bias, direct: .always)
-        compare(dx, ref.dx, "input gradient", c)
-        compare(dw, ref.dw, "weight gradient", c)
-        if c.bias { compare(db, ref.db, "bias gradient", c) }
-        let (dxOnly, dwNone, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: true, needWeight: false,
-                                                 needBias: false, direct: .always)
-        #expect(dwNone == nil)
-        compare(dxOnly, ref.dx, "input gradient alone", c)
-        let (dxNone, dwOnly, _) = conv2dBackward(gy, x: x, weight: w, hasBias: c.bias, g, needInput: false, needWeight: true,
-                                                 needBias: false, direct: .always)
-        #expect(dxNone == nil)
-        compare(dwOnly, ref.dw, "weight gradient alone", c)
     }
 
     @Test("every output is one sum in a fixed order: two runs agree bit for bit")
