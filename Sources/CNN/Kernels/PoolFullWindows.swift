@@ -101,38 +101,25 @@ func avgPool2dBackwardFullWindows(_ g: Tensor, _ window: Window, inputShape: [In
     parallelRanges(planes, minimumPerTask: max(1, (1 << 15) / max(1, h * w))) { range in
         for pl in range {
             let gp = gs.p + pl &* oh &* ow, dp = ds.p + pl &* h &* w
-            if tiles {
-                for r in 0..<oh {
-                    var q0 = 0
-                    if (kh, kw) == (2, 2) {   // eight shares, each written twice in both rows
-                        let top = dp + 2 &* r &* w, bottom = top + w, d = SIMD8<Float>(repeating: divisor)
-                        while q0 + 8 <= ow {
-                            let s = SIMD8<Float>() + load8(gp + (r &* ow &+ q0)) / d
-                            let lo = SIMD8<Float>(s[0], s[0], s[1], s[1], s[2], s[2], s[3], s[3])
-                            let hi = SIMD8<Float>(s[4], s[4], s[5], s[5], s[6], s[6], s[7], s[7])
-                            store8(lo, top + 2 &* q0); store8(hi, top + 2 &* q0 + 8)
-                            store8(lo, bottom + 2 &* q0); store8(hi, bottom + 2 &* q0 + 8)
-                            q0 += 8
-                        }
-                    }
-                    for q in q0..<ow {
-                        let share = 0 + gp[r &* ow &+ q] / divisor
-                        let first = dp + (r &* sh &* w &+ q &* sw)
-                        for i in 0..<kh {
-                            let row = first + i &* w
-                            for j in 0..<kw { row[j] = share }
-                        }
+            for r in 0..<oh {
+                var q0 = 0
+                if tiles && (kh, kw) == (2, 2) {   // eight shares, each written twice in both rows
+                    let top = dp + 2 &* r &* w, bottom = top + w, d = SIMD8<Float>(repeating: divisor)
+                    while q0 + 8 <= ow {
+                        let s = SIMD8<Float>() + load8(gp + (r &* ow &+ q0)) / d
+                        let lo = SIMD8<Float>(s[0], s[0], s[1], s[1], s[2], s[2], s[3], s[3])
+                        let hi = SIMD8<Float>(s[4], s[4], s[5], s[5], s[6], s[6], s[7], s[7])
+                        store8(lo, top + 2 &* q0); store8(hi, top + 2 &* q0 + 8)
+                        store8(lo, bottom + 2 &* q0); store8(hi, bottom + 2 &* q0 + 8)
+                        q0 += 8
                     }
                 }
-                continue
-            }
-            for r in 0..<oh {
-                for q in 0..<ow {
+                for q in q0..<ow {
                     let share = gp[r &* ow &+ q] / divisor
                     let first = dp + (r &* sh &* w &+ q &* sw)
                     for i in 0..<kh {
                         let row = first + i &* w
-                        for j in 0..<kw { row[j] += share }
+                        for j in 0..<kw { if tiles { row[j] = 0 + share } else { row[j] += share } }
                     }
                 }
             }

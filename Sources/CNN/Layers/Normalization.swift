@@ -44,15 +44,18 @@ public final class BatchNorm2D: Module {
         registerBuffer("num_batches_tracked", batchesTracked, isInteger: true)
     }
 
-    public override func forward(_ x: Tensor) -> Tensor {
+    /// Checks `x` against the layer (and a folded layer against training mode) and counts a training step.
+    private func accept(_ x: Tensor) {
         precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
                      "BatchNorm2D: input \(x.shape) does not have the layer's \(channels) channels")
-        if isFolded {
-            precondition(!isTraining, "BatchNorm2D(\(channels)): folded into its convolution for inference (foldBatchNorms); "
-                         + "training needs the model rebuilt or reloaded")
-            return x
-        }
+        precondition(!(isFolded && isTraining), "BatchNorm2D(\(channels)): folded into its convolution for inference "
+                     + "(foldBatchNorms); training needs the model rebuilt or reloaded")
         if isTraining && !x.isMeta { batchesTracked.storage.base[0] += 1 }
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        accept(x)
+        if isFolded { return x }
         return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
                          training: isTraining, momentum: momentum, epsilon: epsilon)
     }
@@ -64,9 +67,7 @@ public final class BatchNorm2D: Module {
         guard relu, !isFolded else { return relu ? self(x).relu() : self(x) }
         let tracer = Trace.current
         tracer?.enter(self)
-        precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
-                     "BatchNorm2D: input \(x.shape) does not have the layer's \(channels) channels")
-        if isTraining && !x.isMeta { batchesTracked.storage.base[0] += 1 }
+        accept(x)
         let (y, standIn) = batchNormReLU(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
                                          training: isTraining, momentum: momentum, epsilon: epsilon)
         guard let tracer else { return y }
