@@ -1,11 +1,10 @@
-import Dispatch
 import Foundation
 import Synchronization
 import CBLAS
 
 /// Threading policy of the engine.
 ///
-/// One pool of workers (GCD's, through `parallelRanges`) uses the cores; BLAS itself always
+/// One pool of workers (`WorkerPool`, through `parallelRanges`) uses the cores; BLAS itself always
 /// runs single-threaded. A product large enough to profit from several cores is split by
 /// `sgemm` into column (or row) blocks run by `parallelRanges`. So a small GEMM never wakes
 /// BLAS's own threads (which spin for a while after each call and steal the cores from the
@@ -70,14 +69,11 @@ package func parallelRanges(_ count: Int, minimumPerTask: Int = 1, _ body: (Rang
         if count > 0 { body(0..<count) }
         return
     }
-    withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let work = body
-        DispatchQueue.concurrentPerform(iterations: tasks) { t in
-            let lo = count * t / tasks, hi = count * (t + 1) / tasks
-            let outer = ParallelRegion.enter()
-            if lo < hi { work(lo..<hi) }
-            ParallelRegion.leave(outer)
-        }
+    WorkerPool.shared.run(tasks: tasks) { t in
+        let lo = count * t / tasks, hi = count * (t + 1) / tasks
+        let outer = ParallelRegion.enter()
+        if lo < hi { body(lo..<hi) }
+        ParallelRegion.leave(outer)
     }
 }
 
