@@ -77,8 +77,8 @@ nb.show("nets", nets.map(\.name))
 //: ## 计算损失曲面
 //:en ## Computing the landscapes
 
-//: 损失在固定的一批训练图上计算（eval 模式，BN 用训练时累计的均值和方差），$\alpha, \beta \in [-1, 1]$。每个网络用自己的两个滤波器归一化方向（随机种子相同）。每个格点要对这批图做一次前向传播，所以网格是本课最花时间的部分；结果进实验缓存。默认模式用较粗的网格，`--paper` 模式用更细的网格和更多图片。
-//:en The loss is computed on a fixed set of training images (eval mode: BN uses the running mean and variance from training), with $\alpha, \beta \in [-1, 1]$. Each net gets its own two filter-normalised directions (same random seeds). Every grid point costs one forward pass over these images, so the grids are the expensive part of this lesson; the results go into the experiment cache. The default mode uses a coarse grid, `--paper` a finer one and more images.
+//: 损失在固定的一批训练图上计算（eval 模式，BN 用训练时累计的均值和方差），$\alpha, \beta \in [-1, 1]$。每个网络用自己的两个滤波器归一化方向（随机种子相同）。下面的图画的是这一个切片；衡量平滑的两个数在默认模式下是三个切片（三对随机方向）的平均，因为 9x9 的切片只有 49 个内部格点，一个切片的比例太粗。每个格点要对这批图做一次前向传播，所以网格是本课最花时间的部分；结果进实验缓存。默认模式用较粗的网格，`--paper` 模式用更细的网格和更多图片。
+//:en The loss is computed on a fixed set of training images (eval mode: BN uses the running mean and variance from training), with $\alpha, \beta \in [-1, 1]$. Each net gets its own two filter-normalised directions (same random seeds). The figures below draw this slice; the two smoothness numbers further down are, in the default mode, the mean over three slices (three pairs of random directions), because a 9x9 slice has only 49 interior points, too few for a share to be read from one. Every grid point costs one forward pass over these images, so the grids are the expensive part of this lesson; the results go into the experiment cache. The default mode uses a coarse grid, `--paper` a finer one and more images.
 let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (31, 61, 2_000) : (9, 17, 128)
 let extent = 1.0
 nb.show("grid", "\(gridSteps) x \(gridSteps), α, β in [-\(extent), \(extent)]")
@@ -107,6 +107,32 @@ for net in nets {
     }
 }
 let landscapes = computed
+// More slices through the same θ* (other random direction pairs) for the smoothness measures:
+// one 9x9 slice has only 49 interior points, too few for a share to be read from one run. Paper
+// mode's 31x31 slice has 841.
+let sliceCount = nb.isPaper ? 1 : nb.isQuick ? 2 : 3
+var sliceGrids: [String: [LossGrid]] = nets.reduce(into: [:]) { $0[$1.name] = [landscapes[$1.name]!.grid] }
+for net in nets {
+    for k in 1..<max(sliceCount, 1) {
+        let grid = try nb.cached("landscape-slice", net, dataset, budget, gridSteps, probeCount, extent, k,
+                                 reads: [weightFiles[net.name]!], after: []) { () -> LossGrid in
+            let model = models[net.name]!
+            let data = try budget.load(dataset)
+            let probe = LandscapeProbe(model: model, images: firstRows(data.train.images, probeCount),
+                                       labels: Array(data.train.labels[..<probeCount]))
+            let d1 = WeightDirection.filterNormalized(for: model, seed: nb.seed &+ 101 &+ 1000 * UInt64(k))
+            let d2 = WeightDirection.filterNormalized(for: model, seed: nb.seed &+ 202 &+ 1000 * UInt64(k))
+            return LossGrid.compute(net.name, probe: probe, d1, d2, steps: gridSteps, extent: extent)
+        }
+        sliceGrids[net.name]!.append(grid)
+    }
+}
+let slices = sliceGrids
+/// Mean of `measure` over a net's slices.
+func sliceMean(_ name: String, _ measure: (LossGrid) -> Double) -> Double {
+    let grids = slices[name]!
+    return grids.map(measure).reduce(0, +) / Double(grids.count)
+}
 nb.table(header: ["net", "‖θ‖ (conv, fc)", "‖δ‖", "loss at θ*"],
          rows: nets.map { n in let l = landscapes[n.name]!; return [n.name, l.weightNorm, l.directionNorm, l.grid.center] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "权重与方向的范数（按滤波器归一化后两者相等）", en: "Norms of the weights and the direction (equal after filter normalisation)"))
@@ -174,46 +200,60 @@ nb.figure(LineChart(xLabel: "α", yLabel: "training loss (log scale)", yScale: .
 //: ## 量一量“平滑”
 //:en ## Measuring "smooth"
 
-//: 图看起来平不平滑是主观的，这里用两个数来量：
-//:en Whether a picture looks smooth is subjective, so two numbers measure it:
+//: 讲义用自己的话对比两张曲面：没有残差连接时“噪声，容易陷入本地最优点”，有残差连接时“平滑，容易优化”。图看起来平不平滑是主观的，这里用两个数来量：
+//:en The slide contrasts the two surfaces in its own words: without shortcuts "noisy, easy to get stuck in local optima", with them "smooth, easy to optimise". Whether a picture looks smooth is subjective, so two numbers measure it:
 
-//: - **固定距离处的损失上升**：网格上到中心距离约为 $r$ 的点的平均损失减去中心的损失，$r = 0.5$ 和 $r = 1$。方向已按滤波器归一化，距离 1 相当于每个滤波器都移动了与它自身一样长的一步，不同网络之间可以比较。
-//: - **非凸比例**：在每个内部格点上用有限差分算出这个二维切片的 2x2 Hessian（元素为 $L_{\alpha\alpha}$、$L_{\alpha\beta}$、$L_{\beta\beta}$），统计最小特征值为负（曲面在某个方向上向下弯）的格点所占比例。凸的碗处处为 0。Li 等画的是完整 Hessian 的 $|\lambda_{min}/\lambda_{max}|$，这里问的是同一个问题，只是限于图中的这个二维切片。
-//:en - **Rise at a fixed distance**: the mean loss of the grid points at distance about $r$ from the centre minus the loss at the centre, for $r = 0.5$ and $r = 1$. The directions are filter-normalised, so distance 1 moves every filter by a step as long as the filter itself, which makes nets comparable.
-//:en - **Non-convex share**: at every interior grid point, the 2x2 Hessian of this two-dimensional slice (entries $L_{\alpha\alpha}$, $L_{\alpha\beta}$, $L_{\beta\beta}$) from finite differences; the share of points where its smaller eigenvalue is negative (the surface bends down in some direction). A convex bowl scores 0 everywhere. Li et al. map $|\lambda_{min}/\lambda_{max}|$ of the full Hessian; this asks the same question of the two-dimensional slice the plots show.
-let rows = nets.map { n -> [any CustomStringConvertible] in
-    let g = landscapes[n.name]!.grid
-    return [n.name, g.center, g.rise(atRadius: 0.5), g.rise(atRadius: 1), g.nonConvexShare]
+//: - **非凸比例**（衡量讲义的说法）：在每个内部格点上用有限差分算出这个二维切片的 2x2 Hessian（元素为 $L_{\alpha\alpha}$、$L_{\alpha\beta}$、$L_{\beta\beta}$），统计最小特征值为负（曲面在某个方向上向下弯）的格点所占比例。凸的碗处处为 0；有噪声的曲面——格点之间起伏不平——比例高，因为每个鼓包都在某个方向上向下弯。Li 等画的是完整 Hessian 的 $|\lambda_{min}/\lambda_{max}|$，这里问的是同一个问题，只是限于图中的这个二维切片。
+//: - **固定距离处的损失上升**（作为参照）：网格上到中心距离约为 $r$ 的点的平均损失减去中心的损失，$r = 0.5$ 和 $r = 1$。方向已按滤波器归一化，距离 1 相当于每个滤波器都移动了与它自身一样长的一步，不同网络之间可以比较。它量的是陡，不是平滑：网络停在一个又深又窄的谷底（也就是训练得好）时它大，停在一片高的平台上时它小。讲义并没有说到陡不陡。
+//:en - **Non-convex share** (the measure of the slide's claim): at every interior grid point, the 2x2 Hessian of this two-dimensional slice (entries $L_{\alpha\alpha}$, $L_{\alpha\beta}$, $L_{\beta\beta}$) from finite differences; the share of points where its smaller eigenvalue is negative (the surface bends down in some direction). A convex bowl scores 0 everywhere; a noisy surface, with bumps and dips between the grid points, scores high, because every bump bends down in some direction. Li et al. map $|\lambda_{min}/\lambda_{max}|$ of the full Hessian; this asks the same question of the two-dimensional slice the plots show.
+//:en - **Rise at a fixed distance** (for reference): the mean loss of the grid points at distance about $r$ from the centre minus the loss at the centre, for $r = 0.5$ and $r = 1$. The directions are filter-normalised, so distance 1 moves every filter by a step as long as the filter itself, which makes nets comparable. It measures steepness, not smoothness: it is large when the net sits at the bottom of a deep, narrow basin (that is, when it trained well) and small when it sits on a high plateau. The slide says nothing about steepness.
+struct Smoothness { var nonConvex: Double; var perSlice: [Double]; var rise05: Double; var rise1: Double; var center: Double }
+let smoothness: [String: Smoothness] = nets.reduce(into: [:]) { table, n in
+    table[n.name] = Smoothness(nonConvex: sliceMean(n.name, \.nonConvexShare), perSlice: slices[n.name]!.map(\.nonConvexShare),
+                               rise05: sliceMean(n.name) { $0.rise(atRadius: 0.5) }, rise1: sliceMean(n.name) { $0.rise(atRadius: 1) },
+                               center: landscapes[n.name]!.grid.center)
 }
-nb.table(header: ["net", "loss at θ*", "rise at r = 0.5", "rise at r = 1", "non-convex share"], rows: rows,
-         caption: Bilingual(zh: "损失曲面的平滑程度", en: "How smooth the landscapes are"))
-//> Table: 损失曲面的平滑程度
-//> net        loss at θ*  rise at r = 0.5  rise at r = 1  non-convex share
-//> ---------  ----------  ---------------  -------------  ----------------
-//> plain-8         2.291        -0.001190      -0.001096             1.000
-//> ResNet-8        2.265         0.006118        0.04100            0.7778
-//> plain-14        2.308        0.0005078       0.002524            0.6667
-//> ResNet-14       2.329        -0.005048        0.05220            0.6667
-let pd = landscapes["plain-\(deep)"]!.grid, rd = landscapes["ResNet-\(deep)"]!.grid
-let ps = landscapes["plain-\(shallow)"]!.grid, rs = landscapes["ResNet-\(shallow)"]!.grid
-let smoother = pd.rise(atRadius: 0.5) > rd.rise(atRadius: 0.5)
-nb.show("plain-\(deep) rises more than ResNet-\(deep) at r = 0.5", smoother)
-//> plain-14 rises more than ResNet-14 at r = 0.5: true
-nb.note(zh: "本次运行：在距离 0.5 处，plain-\(deep) 的损失上升了 \(fmt(pd.rise(atRadius: 0.5)))，ResNet-\(deep) 上升了 \(fmt(rd.rise(atRadius: 0.5)))（比值 \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))）；在距离 1 处分别为 \(fmt(pd.rise(atRadius: 1))) 和 \(fmt(rd.rise(atRadius: 1)))。非凸比例：plain-\(deep) \(fmt(pd.nonConvexShare))，ResNet-\(deep) \(fmt(rd.nonConvexShare))。浅的一对（plain-\(shallow)、ResNet-\(shallow)）在距离 0.5 处的上升为 \(fmt(ps.rise(atRadius: 0.5))) 和 \(fmt(rs.rise(atRadius: 0.5)))。"
-            + (smoother ? "深的普通网络的曲面明显更陡。" : "这次深的普通网络的曲面并不比 ResNet 陡。"),
-        en: "This run: at distance 0.5 the loss of plain-\(deep) rises by \(fmt(pd.rise(atRadius: 0.5))), that of ResNet-\(deep) by \(fmt(rd.rise(atRadius: 0.5))) (ratio \(fmt(pd.rise(atRadius: 0.5) / rd.rise(atRadius: 0.5)))); at distance 1 by \(fmt(pd.rise(atRadius: 1))) and \(fmt(rd.rise(atRadius: 1))). Non-convex share: plain-\(deep) \(fmt(pd.nonConvexShare)), ResNet-\(deep) \(fmt(rd.nonConvexShare)). The shallow pair (plain-\(shallow), ResNet-\(shallow)) rises by \(fmt(ps.rise(atRadius: 0.5))) and \(fmt(rs.rise(atRadius: 0.5))) at distance 0.5."
-            + (smoother ? " The deep plain net's landscape is clearly steeper." : " This time the deep plain net's landscape is not steeper than the ResNet's."))
+let rows = nets.map { n -> [any CustomStringConvertible] in
+    let m = smoothness[n.name]!
+    return [n.name, m.center, m.nonConvex, m.perSlice.map { String(format: "%.2f", $0) }.joined(separator: " / "), m.rise05, m.rise1]
+}
+nb.table(header: ["net", "loss at θ*", "non-convex share", "per slice", "rise at r = 0.5", "rise at r = 1"], rows: rows,
+         caption: Bilingual(zh: "损失曲面的平滑程度（\(sliceCount) 个切片的平均）", en: "How smooth the landscapes are (mean of \(sliceCount) slice\(sliceCount == 1 ? "" : "s"))"))
+let pd = smoothness["plain-\(deep)"]!, rd = smoothness["ResNet-\(deep)"]!
+let ps = smoothness["plain-\(shallow)"]!, rs = smoothness["ResNet-\(shallow)"]!
+let smoother = pd.nonConvex > rd.nonConvex
+let deepGap = pd.nonConvex - rd.nonConvex, shallowGap = ps.nonConvex - rs.nonConvex
+let residualSteeper = rd.rise05 > pd.rise05
+nb.show("plain-\(deep) has the larger non-convex share", smoother)
+nb.note(zh: "本次运行的非凸比例：plain-\(deep) \(fmt(pd.nonConvex))，ResNet-\(deep) \(fmt(rd.nonConvex))；plain-\(shallow) \(fmt(ps.nonConvex))，ResNet-\(shallow) \(fmt(rs.nonConvex))。"
+            + (smoother ? "深的普通网络的切片在更多的格点上向下弯：它的曲面更不平滑" : "这次深的普通网络的切片并不比 ResNet 的更不凸")
+            + (smoother && deepGap > shallowGap ? "，而且两者之差（\(fmt(deepGap))）比浅的一对（\(fmt(shallowGap))）大。" : "。")
+            + "距离 0.5 处的上升：plain-\(deep) \(fmt(pd.rise05))，ResNet-\(deep) \(fmt(rd.rise05))；距离 1 处分别为 \(fmt(pd.rise1)) 和 \(fmt(rd.rise1))；中心的损失分别为 \(fmt(pd.center)) 和 \(fmt(rd.center))。"
+            + (residualSteeper ? "ResNet-\(deep) 停在更低的损失上，四周升得更快：它的谷更深。" : "plain-\(deep) 的损失在四周升得更快。"),
+        en: "This run's non-convex shares: plain-\(deep) \(fmt(pd.nonConvex)), ResNet-\(deep) \(fmt(rd.nonConvex)); plain-\(shallow) \(fmt(ps.nonConvex)), ResNet-\(shallow) \(fmt(rs.nonConvex))."
+            + (smoother ? " The deep plain net's slice bends down at more of its points: its surface is the less smooth one" : " This time the deep plain net's slice is not the less convex one")
+            + (smoother && deepGap > shallowGap ? ", and the gap (\(fmt(deepGap))) is larger than the shallow pair's (\(fmt(shallowGap)))." : ".")
+            + " Rise at distance 0.5: plain-\(deep) \(fmt(pd.rise05)), ResNet-\(deep) \(fmt(rd.rise05)); at distance 1, \(fmt(pd.rise1)) and \(fmt(rd.rise1)); the losses at the centre are \(fmt(pd.center)) and \(fmt(rd.center))."
+            + (residualSteeper ? " ResNet-\(deep) sits at the lower loss and its loss rises faster around it: its basin is the deeper one." : " plain-\(deep)'s loss rises the faster around its centre."))
+//> Table: 损失曲面的平滑程度（2 个切片的平均）
+//> net        loss at θ*  non-convex share  per slice    rise at r = 0.5  rise at r = 1
+//> ---------  ----------  ----------------  -----------  ---------------  -------------
+//> plain-8         2.291             1.000  1.00 / 1.00        -0.001359      -0.004007
+//> ResNet-8        2.265            0.8333  0.78 / 0.89         0.002876        0.02424
+//> plain-14        2.308            0.7778  0.67 / 0.89        0.0007534       0.002694
+//> ResNet-14       2.329            0.7222  0.67 / 0.78        -0.003279        0.03865
+//> plain-14 has the larger non-convex share: true
 
-//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的等高线挤在中心附近、曲面杂乱，ResNet-56 的曲面像一个凸的碗。在我们的短训练里要看三样：离极小点较远处（$r = 1$）的上升、较近处（$r = 0.5$）的上升，以及非凸比例。更平滑的曲面表现为 $r = 1$ 处上升更小、非凸比例更小；在极小点附近（$r = 0.5$），两者可能相近，先后也可能相反——普通网络停在高得多的损失上，权重也大得多（见范数表），局部的弯曲并不代表整个曲面。浅的一对（注记末尾的两个数）：20 层时跳跃连接的作用小得多，这么短的训练里哪一个更陡都有可能。我们的网络训练得很短（步数见第 8 课的注记）、网格也粗，这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。
-//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's contours crowd around the centre and its surface is chaotic, while ResNet-56's looks like a convex bowl. In our short runs, look at three things: the rise far from the minimum ($r = 1$), the rise near it ($r = 0.5$), and the non-convex share. A smoother landscape shows as a smaller rise at $r = 1$ and a smaller non-convex share; near the minimum ($r = 0.5$) the two nets can be close, in either order: the plain net sits at a much higher loss with much larger weights (see the table of norms), and the local bend does not describe the whole surface. For the shallow pair (the last two numbers of the note), skip connections matter much less at 20 layers, and in runs this short either net can come out the steeper. Our nets trained for very few steps (lesson 8's note gives the count) and the grid is coarse, so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images.
+//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的曲面杂乱，ResNet-56 的曲面像一个凸的碗。我们的网络训练得很短（步数见第 8 课的注记），网格也粗（9x9，每个损失只用 128 张图），这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。这么短的训练里，“陡”和“平滑”可能各说各的：训练得最差的普通网络停在高得多的损失上，权重也大得多（见范数表），四周可能是一片起伏不平的平台——非凸比例高，上升却小；ResNet 停在一个谷底，谷壁升得快，但谷是凸的。Li 等的网络训练到了收敛，普通网络的曲面既陡又乱。浅的一对（20 层）跳跃连接的作用小得多，两者的差别也应当小。
+//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's surface is chaotic, while ResNet-56's looks like a convex bowl. Our nets trained for very few steps (lesson 8's note gives the count) and the grid is coarse (9x9, each loss on 128 images), so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images. After so short a training, "steep" and "smooth" can part ways: the plain net that trained worst sits at a much higher loss with much larger weights (see the table of norms), possibly on an uneven plateau, with a high non-convex share but a small rise; the ResNet sits at the bottom of a basin whose walls rise fast, but the basin is convex. Li et al.'s nets were trained to convergence, and there the plain net's surface is both steep and chaotic. For the shallow pair (20 layers), skip connections matter much less, and the two should differ less.
 
 //: ## 小结
 //:en ## Takeaways
 
 //: - 滤波器归一化：$d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$，BN 参数与偏置不动；这样不同网络的图可以比较。
-//: - 深的普通网络的损失曲面离极小点稍远就陡然升高、非凸的部分多；ResNet 的更平滑、更接近凸；差别随深度增大。本次测得的数字见上。
+//: - 深的普通网络的损失曲面不平滑：非凸的部分多；ResNet 的更平滑、更接近凸的碗。本次测得的数字见上。损失离开 $\theta^*$ 升得多快是另一回事：它取决于网络训练进了多深的谷。
 //:en - Filter normalisation: $d_i \leftarrow d_i \lVert\theta_i\rVert / \lVert d_i\rVert$, with BN parameters and biases left alone, so plots of different nets compare.
-//:en - A deep plain net's loss climbs steeply a little away from the minimum and much of its surface is non-convex; a ResNet's is smoother and closer to convex; the difference grows with depth. The numbers measured in this run are above.
+//:en - A deep plain net's loss surface is not smooth: much of it is non-convex; a ResNet's is smoother and closer to a convex bowl. The numbers measured in this run are above. How fast the loss rises away from $\theta^*$ is another matter: it depends on how deep a basin the net trained into.
 //- hide
 nb.exercise(zh: "给定一个卷积层的权重和一个随机方向，按滤波器归一化这个方向。",
             en: "Given a conv layer's weights and a random direction, normalise the direction filter by filter.",
