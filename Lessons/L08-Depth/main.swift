@@ -57,8 +57,8 @@ nb.show("ResNet-20 with 1 input channel", CIFARResNet(depth: 20, inputChannels: 
 //: ## 数据与训练配置
 //:en ## Data and training set-up
 
-//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，学习率之后除以 10（论文用批大小 128、学习率 0.1，在 64k 次迭代中的 32k 和 48k 处各除以 10 一次）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的一小部分、训练几个周期，不做数据增强，具体数字见下面的注记。这么短的训练需要两处调整。一是预热：学习率从峰值的十分之一线性升上去（论文训练 110 层网络时先用 0.01，因为 0.1 一开始太大）；不预热时，56 层的网络会被最初几步推到损失很高的地方，剩下的步数不够恢复。二是批大小 64、峰值学习率 0.05：学习率与批大小之比和论文相同，同样的计算量却多一倍的步数。我们试过批大小 128、学习率 0.1（步数少一半），ResNet-56 结束时的训练误差比 ResNet-20 高几个百分点；批大小 64、学习率 0.1 时，56 层的网络在峰值学习率下被推离；峰值 0.02 时，两个 ResNet 的训练误差更低、也更接近，但训练出的极小点更尖：第 9 课画出的 ResNet-56 损失曲面反而比 plain-56 的陡。`--paper` 模式用四种深度、2 万张图、论文的批大小和学习率。
-//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, a learning rate later divided by 10 (the paper: batch 128, rate 0.1, divided at 32k and again at 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on a small part of the training set for a few epochs, without data augmentation; the note below gives the numbers. So short a run needs two changes. First, warm-up: the rate rises linearly from a tenth of its peak (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start); without it, a 56-layer net is thrown to a high loss by its first steps and has too few steps left to recover. Second, batch 64 at a peak rate of 0.05: the same ratio of rate to batch size as the paper's, and twice the steps for the same compute. We tried batch 128 at 0.1 (half the steps), after which ResNet-56 ended a few points above ResNet-20 in training error; batch 64 at 0.1, at which the 56-layer nets were thrown off at the peak rate; and a peak of 0.02, after which the two ResNets ended lower and closer together, but at sharper minima: lesson 9 then drew ResNet-56's loss surface steeper than plain-56's. `--paper` mode uses all four depths, 20,000 images and the paper's batch size and rate.
+//: 默认在 Fashion-MNIST 上做实验：28x28 的图补零到 32x32，一个通道，减去训练集的均值。环境变量 `CIFAR10_DIR` 指向 CIFAR-10 的 `cifar-10-batches-bin` 文件夹时，改用 CIFAR-10（3 个通道）。训练配置按论文：SGD，动量 0.9，权重衰减 $10^{-4}$，学习率之后除以 10（论文用批大小 128、学习率 0.1，在 64k 次迭代中的 32k 和 48k 处各除以 10 一次）；网络都有 BN，用 He 初始化。为了在几分钟内跑完，默认模式只用训练集的一小部分、训练几个周期，不做数据增强，具体数字见下面的注记。这么短的训练需要两处调整。一是预热：学习率从峰值的十分之一线性升上去（论文训练 110 层网络时先用 0.01，因为 0.1 一开始太大）；不预热时，56 层的网络会被最初几步推到损失很高的地方，剩下的步数不够恢复。二是批大小 64、峰值学习率 0.02：同样的计算量，步数是批大小 128 的两倍；峰值比论文的学习率与批大小之比（128 对 0.1，即 64 对 0.05）低。峰值 0.05 时，八个种子里有三次 ResNet-56 的损失在训练中途又跳了上去，其中一次跳得很高，最后的训练误差远高于 ResNet-20；峰值 0.02 时，八次里有七次损失一路下降，只有一次小的回升。我们还试过批大小 128、学习率 0.1（步数少一半），ResNet-56 结束时的训练误差比 ResNet-20 高几个百分点；批大小 64、学习率 0.1 时，56 层的网络在峰值学习率下被推离。`--paper` 模式用四种深度、2 万张图、论文的批大小和学习率。
+//:en By default the experiments use Fashion-MNIST: the 28x28 images zero-padded to 32x32, one channel, minus the training mean. When the environment variable `CIFAR10_DIR` names CIFAR-10's `cifar-10-batches-bin` folder, the lesson uses CIFAR-10 (3 channels) instead. The training follows the paper: SGD, momentum 0.9, weight decay $10^{-4}$, a learning rate later divided by 10 (the paper: batch 128, rate 0.1, divided at 32k and again at 48k of 64k iterations); all nets have BN and He initialisation. To finish in minutes, the default mode trains on a small part of the training set for a few epochs, without data augmentation; the note below gives the numbers. So short a run needs two changes. First, warm-up: the rate rises linearly from a tenth of its peak (the paper starts its 110-layer net at 0.01, for which 0.1 is too large at the start); without it, a 56-layer net is thrown to a high loss by its first steps and has too few steps left to recover. Second, batch 64 at a peak rate of 0.02: twice the steps of batch 128 for the same compute, at a peak below the paper's ratio of rate to batch (0.1 at 128, so 0.05 at 64). At a peak of 0.05, ResNet-56's loss jumped back up in the middle of training in three of eight seeds, once far enough to leave it far above ResNet-20 at the end; at 0.02 its loss fell steadily in seven of eight, with one small bump. We also tried batch 128 at 0.1 (half the steps), after which ResNet-56 ended a few points above ResNet-20 in training error, and batch 64 at 0.1, at which the 56-layer nets were thrown off at the peak rate. `--paper` mode uses all four depths, 20,000 images and the paper's batch size and rate.
 let dataset = DepthDataset.fromEnvironment()
 let budget = DepthBudget.forMode(quick: nb.isQuick, paper: nb.isPaper)
 let (depths, trainCount, epochs) = (budget.depths, budget.trainCount, budget.epochs)
@@ -134,17 +134,18 @@ nb.note(zh: "本次运行：最大与最小的层梯度之比，plain-\(deep) �
 //:en Every net trains on the same data with the same set-up. The trained weights are saved as safetensors (`Output/l08-depth/nets-<mode>/`); lesson 9 reads them to draw loss landscapes.
 let trainNets = depths.flatMap { [DepthNet.plain($0), DepthNet.resnet($0)] }
 let netsFolder = nb.directory.appendingPathComponent("nets-\(nb.mode.rawValue)", isDirectory: true)
-/// The record of one net: its training run and its final eval-mode error and loss on every training image.
-struct DepthResult: Codable { var run: TrainingRun; var trainError: Double; var trainLoss: Double }
+/// The record of one net: its training run, and its final eval-mode error and loss on every training image and its
+/// error on the test images (with the batch-norm statistics recomputed by `trainDepthNet`).
+struct DepthResult: Codable { var run: TrainingRun; var trainError: Double; var trainLoss: Double; var testError: Double }
 var runs: [TrainingRun] = []
 var finalTrain: [String: DepthResult] = [:]
 for net in trainNets {
     let folder = try nb.cachedDirectory("train", net, dataset, budget, after: []) { f in
         let data = try budget.load(dataset)
         let (run, model) = trainDepthNet(net, channels: dataset.channels, data: data, recipe: budget.recipe, seed: nb.seed &+ UInt64(net.depth))
-        let final = depthEvaluation(model, on: data.train)
+        let final = depthEvaluation(model, on: data.train), test = depthEvaluation(model, on: data.test)
         try saveDepthNet(model, net, dataset: dataset, in: f.output)
-        try JSONEncoder().encode(DepthResult(run: run, trainError: final.error, trainLoss: final.loss))
+        try JSONEncoder().encode(DepthResult(run: run, trainError: final.error, trainLoss: final.loss, testError: test.error))
             .write(to: f.output.appendingPathComponent("result.json"), options: .atomic)
     }
     let result = try JSONDecoder().decode(DepthResult.self, from: Data(contentsOf: folder.appendingPathComponent("result.json")))
@@ -184,37 +185,37 @@ func lastEpochStepError(_ run: TrainingRun) -> Double {
     return tail.reduce(0, +) / Double(tail.count)
 }
 nb.table(header: ["net", "params", "train error (eval, all \(trainCount))", "train error (last epoch's batches)", "test error"],
-         rows: runs.map { [$0.name, $0.parameters, finalTrain[$0.name]!.trainError, lastEpochStepError($0), $0.testError.last!] as [any CustomStringConvertible] },
+         rows: runs.map { [$0.name, $0.parameters, finalTrain[$0.name]!.trainError, lastEpochStepError($0), finalTrain[$0.name]!.testError] as [any CustomStringConvertible] },
          caption: Bilingual(zh: "训练结束时的误差", en: "Errors at the end of training"))
 //> Table: 训练结束时的误差
 //> net        params  train error (eval, all 384)  train error (last epoch's batches)  test error
 //> ---------  ------  ---------------------------  ----------------------------------  ----------
-//> plain-8     75002                       0.8984                              0.8438      0.9200
-//> ResNet-8    75002                       0.8646                              0.8281      0.8650
-//> plain-14   172218                       0.8958                              0.8490      0.9150
-//> ResNet-14  172218                       0.8932                              0.8151      0.9000
+//> plain-8     75002                       0.6094                              0.8438      0.6250
+//> ResNet-8    75002                       0.6823                              0.8281      0.7050
+//> plain-14   172218                       0.6562                              0.8490      0.6850
+//> ResNet-14  172218                       0.6146                              0.8151      0.6200
 let times = runs.map { "\($0.name) \(String(format: "%.0f", $0.seconds)) s" }.joined(separator: ", ")
 nb.note(zh: "训练用时（随机器负载变化）：\(times)。", en: "Training time (varies with the machine's load): \(times).")
 
-//: 表中“train error (eval)”是训练结束后在 eval 模式下、在全部训练图上测量的（BN 用训练中累计的均值和方差）；“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。图中测试误差在前几个周期很高、训练误差却已经下降，原因是 BN 的滑动平均（动量 0.1）跟不上峰值学习率下快速变化的权重：每个周期只有二十几步，eval 模式用的均值和方差已经过时；学习率降低之后，两者就一致了。
-//:en The table's "train error (eval)" is measured after training, in eval mode, on all the training images (BN uses the running mean and variance gathered in training); the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode). In the figure, the test error stays high for the first epochs while the training error already falls: BN's running averages (momentum 0.1) cannot keep up with weights that change fast at the peak rate, with only a couple of dozen steps per epoch, so eval mode normalises with stale statistics; once the rate drops, the two agree.
+//: 表中“train error (eval)”和“test error”是训练结束后在 eval 模式下测量的（前者用全部训练图）。测量之前，每个 BN 的均值和方差都用最终的权重在全部训练图上重新算过一遍（PyTorch 的 `update_bn` 的做法）：训练中累计的滑动平均描述的是已经变了的权重，这么短的训练里它们可能差得很远，eval 模式量到的就是这个滞后，而不是训练出的网络；plain-56 尤其如此。“最后一个周期的批次”一列是最后一个周期里各步自己那一批的误差的平均（训练模式）。图中测试误差在前几个周期很高、训练误差却已经下降，原因是 BN 的滑动平均（动量 0.1）跟不上峰值学习率下快速变化的权重：每个周期只有二十几步，eval 模式用的均值和方差已经过时；学习率降低之后，两者就一致了。
+//:en The table's "train error (eval)" and "test error" are measured after training, in eval mode (the former on all the training images). Before that, every BN's mean and variance are recomputed with the final weights over all the training images (what PyTorch's `update_bn` does): the running averages gathered during training describe weights that have since moved, and in a training this short they can be far off, so eval mode would measure that lag rather than the trained net; plain-56 most of all. the column "last epoch's batches" averages the error of each step's own batch over the last epoch (training mode). In the figure, the test error stays high for the first epochs while the training error already falls: BN's running averages (momentum 0.1) cannot keep up with weights that change fast at the peak rate, with only a couple of dozen steps per epoch, so eval mode normalises with stale statistics; once the rate drops, the two agree.
 let plainShallow = finalTrain["plain-\(shallow)"]!.trainError, plainDeep = finalTrain["plain-\(deep)"]!.trainError
 let resShallow = finalTrain["ResNet-\(shallow)"]!.trainError, resDeep = finalTrain["ResNet-\(deep)"]!.trainError
 let degradation = plainDeep > plainShallow, residualHolds = resDeep <= resShallow
 nb.show("plain-\(deep) train error > plain-\(shallow)", degradation)
 nb.show("ResNet-\(deep) train error <= ResNet-\(shallow)", residualHolds)
-//> plain-14 train error > plain-8: false
-//> ResNet-14 train error <= ResNet-8: false
+//> plain-14 train error > plain-8: true
+//> ResNet-14 train error <= ResNet-8: true
 nb.note(zh: "本次运行的结果：plain-\(deep) 的训练误差为 \(pct(plainDeep))，plain-\(shallow) 为 \(pct(plainShallow))"
             + (degradation ? "——更深的普通网络训练得更差，退化出现了。" : "——这次更深的普通网络没有更差，退化没有出现。")
             + "ResNet-\(deep) 为 \(pct(resDeep))，ResNet-\(shallow) 为 \(pct(resShallow))"
             + (residualHolds ? "——加了捷径后，更深的网络不比浅的差。" : "——这次 ResNet-\(deep) 比 ResNet-\(shallow) 高。")
-            + "测试误差：plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!))，plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!))，ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!))，ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!))。",
+            + "测试误差：plain-\(deep) \(pct(finalTrain["plain-\(deep)"]!.testError))，plain-\(shallow) \(pct(finalTrain["plain-\(shallow)"]!.testError))，ResNet-\(deep) \(pct(finalTrain["ResNet-\(deep)"]!.testError))，ResNet-\(shallow) \(pct(finalTrain["ResNet-\(shallow)"]!.testError))。",
         en: "This run: plain-\(deep) ends with a training error of \(pct(plainDeep)), plain-\(shallow) with \(pct(plainShallow))"
             + (degradation ? ": the deeper plain net trains worse, the degradation appears." : ": this time the deeper plain net is not worse, no degradation.")
             + " ResNet-\(deep) ends at \(pct(resDeep)), ResNet-\(shallow) at \(pct(resShallow))"
             + (residualHolds ? ": with shortcuts the deeper net is no worse than the shallow one." : ": this time ResNet-\(deep) ends higher than ResNet-\(shallow).")
-            + " Test errors: plain-\(deep) \(pct(byName["plain-\(deep)"]!.testError.last!)), plain-\(shallow) \(pct(byName["plain-\(shallow)"]!.testError.last!)), ResNet-\(deep) \(pct(byName["ResNet-\(deep)"]!.testError.last!)), ResNet-\(shallow) \(pct(byName["ResNet-\(shallow)"]!.testError.last!)).")
+            + " Test errors: plain-\(deep) \(pct(finalTrain["plain-\(deep)"]!.testError)), plain-\(shallow) \(pct(finalTrain["plain-\(shallow)"]!.testError)), ResNet-\(deep) \(pct(finalTrain["ResNet-\(deep)"]!.testError)), ResNet-\(shallow) \(pct(finalTrain["ResNet-\(shallow)"]!.testError)).")
 
 let plainGap = (plainDeep - plainShallow) * 100, resGap = (resDeep - resShallow) * 100
 func points(_ x: Double) -> String { String(format: "%.1f", abs(x)) }
@@ -223,8 +224,8 @@ nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" 
         en: "Gaps: plain-\(deep) ends \(points(plainGap)) points \(plainGap > 0 ? "above" : "below") plain-\(shallow), ResNet-\(deep) \(points(resGap)) points \(resGap > 0 ? "above" : "below") ResNet-\(shallow)."
             + (plainDeep >= 0.8 ? " plain-\(deep) stays close to chance (90% error for 10 classes): in so short a run it learns almost nothing." : ""))
 
-//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见图上面的两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及领先：大多数运行里两个 ResNet 结束时相差几个百分点以内，谁高谁低不一定，偶尔深的那个某次训练得很差（下一节用别的种子重新训练这一对 ResNet；我们也试过在同样的图上多训练一倍的周期，深的那个并没有因此领先），而普通网络之间的差距要大得多。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
-//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above the figure give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull ahead: in most runs the two ResNets end within a few points of each other, in either order, and now and then one run of the deeper net trains badly (the next section trains the residual pair again with other seeds; in our tries, twice the epochs on the same images did not put the deeper one ahead), while the plain nets end far apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
+//: 左图是论文图 1 和图 6 左的类比：更深的普通网络训练误差（细线）更高，这是优化的困难，不是过拟合（过拟合时训练误差会更低）。右图是图 6 右的类比：加了捷径以后，同样的训练应当让 56 层网络不比 20 层差。两对网络的先后和差距见图上面的两条注记；如果某次运行的先后不同，注记会如实说明。论文训练 64k 步，ResNet-56 的训练误差明显低于 ResNet-20；我们只训练不到两百步（步数见前面的注记），更深的 ResNet 还来不及领先：两个 ResNet 结束时相差几个百分点以内，谁高谁低随种子而变（下一节用八个种子训练这一对 ResNet，给出差距的中位数和平均数；我们也试过在同样的图上多训练一倍的周期，深的那个并没有因此领先），而普通网络之间相差几十个百分点。我们的预算远小于论文（论文在 5 万张图上训练 164 个周期、有数据增强），误差的绝对值不能和论文比，但两对网络的先后就是论文要说明的现象；`--paper` 模式更接近论文的设置。快速模式（测试用）只训练 8 层和 14 层、一个周期，数字只说明代码能跑通。
+//:en The left panel is the analogue of the paper's Figure 1 and the left of Figure 6: the deeper plain net has the higher training error (thin lines), which is a difficulty of optimisation, not overfitting (overfitting would lower the training error). The right panel is the analogue of the right of Figure 6: with shortcuts, the same training should leave the 56-layer net no worse than the 20-layer one. The two notes above the figure give each pair's order and gap; if a run gives another order, they say so. The paper trains for 64k steps, after which ResNet-56 ends clearly below ResNet-20 in training error; we train for under two hundred steps (the set-up note gives the count), too few for the deeper ResNet to pull ahead: the two ResNets end within a few points of each other, in an order that changes with the seed (the next section trains the pair with eight seeds and gives the median and mean of the gap; in our tries, twice the epochs on the same images did not put the deeper one ahead), while the plain nets end tens of points apart. Our budget is far below the paper's (164 epochs on 50,000 images with augmentation), so the absolute errors cannot be compared with the paper's, but the order within each pair is the phenomenon the paper shows; `--paper` mode is closer to the paper's set-up. Quick mode (for the tests) trains only 8- and 14-layer nets for one epoch; its numbers only show that the code runs.
 
 //: 另一个常用的做法（Goyal 等，2017；torchvision 的 `zero_init_residual=True`）是把每个残差块最后一个 BN 的 $\gamma$ 初始化为 0：每个块一开始就等于它的捷径，深的 ResNet 起步时就像一个浅的网络。He 等没有用它，本课也没有用：我们试过，在这么短的训练里残差分支要先把 $\gamma$ 学起来，两个 ResNet 都学得慢得多，ResNet-20 结束时的训练误差比 plain-20 还高得多。想自己试，把 `trainDepthNet` 的 `zeroInitResidual` 设为 `true`（即 `CIFARResNet(depth:zeroInitResidual:)`）。
 //:en Another common recipe (Goyal et al., 2017; torchvision's `zero_init_residual=True`) initialises the $\gamma$ of each residual block's last BN to 0, so that every block starts as its shortcut and a deep ResNet starts out like a shallow net. He et al. did not use it, and neither does this lesson: we tried it, and in runs this short the residual branches must first learn their $\gamma$, so both ResNets learned much more slowly, and ResNet-20 ended far above plain-20 in training error. To try it, pass `zeroInitResidual: true` to `trainDepthNet` (that is, `CIFARResNet(depth:zeroInitResidual:)`).
@@ -269,17 +270,17 @@ nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse)
 //> Table: 不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）
 //> seed offset  ResNet-8  ResNet-14  ResNet-14 − ResNet-8 (points)
 //> -----------  --------  ---------  -----------------------------
-//>           0    0.8646     0.8932                           +2.9
-//>        1000    0.8906     0.8984                           +0.8
-//> seeds with ResNet-14 <= ResNet-8: 0 of 2
+//>           0    0.6823     0.6146                           -6.8
+//>        1000    0.6823     0.6875                           +0.5
+//> seeds with ResNet-14 <= ResNet-8: 1 of 2
 
 //: ## 小结
 //:en ## Takeaways
 
-//: - 普通网络加深后训练误差反而升高（退化），差距是几十个百分点；加了捷径后，深网络与浅网络的训练误差在大多数运行里只差几个百分点以内（在我们这么短的训练里谁高谁低不一定，深的偶尔会有一次训练得很差；论文训练 64k 步后，深的 ResNet 明显更低）。上面的数字来自本次运行。
+//: - 普通网络加深后训练误差反而升高（退化），差距是几十个百分点；加了捷径后，深网络与浅网络的训练误差只差几个百分点以内（在我们这么短的训练里谁高谁低随种子而变，差距的中位数接近 0；论文训练 64k 步后，深的 ResNet 明显更低）。上面的数字来自本次运行。
 //: - 选项 A 的捷径没有参数：ResNet 与同深度的普通网络参数量相同；选项 B 只多 2752 个参数。
 //: - 初始化时，ResNet 各层权重梯度的大小比普通网络均匀得多：$\partial(F + x)/\partial x = \partial F/\partial x + I$。
-//:en - Deeper plain nets end with a *higher* training error (degradation), tens of points higher; with shortcuts the deep net ends within a few points of the shallow one in most runs (in runs as short as ours in either order, and now and then a run of the deep net trains badly; after the paper's 64k steps the deeper ResNet is clearly lower). The numbers above come from this run.
+//:en - Deeper plain nets end with a *higher* training error (degradation), tens of points higher; with shortcuts the deep net ends within a few points of the shallow one (in runs as short as ours in an order that changes with the seed, with a median gap near 0; after the paper's 64k steps the deeper ResNet is clearly lower). The numbers above come from this run.
 //:en - Option A shortcuts have no parameters: a ResNet has as many parameters as the plain net of the same depth; option B adds only 2,752.
 //:en - At initialisation the weight gradients of a ResNet are far more even across layers than a plain net's: $\partial(F + x)/\partial x = \partial F/\partial x + I$.
 //- hide

@@ -20,7 +20,11 @@ public final class LocalResponseNorm: Module {
 /// Batch normalisation layer, `nn.BatchNorm2d`, with state_dict keys `weight`, `bias`,
 /// `running_mean`, `running_var`, `num_batches_tracked`. Also accepts [N, C] (`nn.BatchNorm1d`).
 public final class BatchNorm2D: Module {
-    public let channels: Int, momentum: Float, epsilon: Float
+    public let channels: Int, epsilon: Float
+    /// Weight of each training batch's statistics in the running averages; nil averages all the
+    /// batches since the last `resetRunningStatistics()` with equal weight (PyTorch's
+    /// `momentum=None`: the factor is 1 / `num_batches_tracked`).
+    public var momentum: Float?
     public let weight: Tensor?, bias: Tensor?
     public let runningMean: Tensor, runningVariance: Tensor
     /// Training steps taken (PyTorch keeps it as int64).
@@ -29,7 +33,7 @@ public final class BatchNorm2D: Module {
     /// passes its input through, and may not be run in training mode).
     public private(set) var isFolded = false
 
-    public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
+    public init(_ channels: Int, momentum: Float? = 0.1, epsilon: Float = 1e-5, affine: Bool = true) {
         precondition(channels > 0, "BatchNorm2D: channels must be positive, got \(channels)")
         self.channels = channels; self.momentum = momentum; self.epsilon = epsilon
         weight = affine ? Init.constant([channels], 1) : nil
@@ -44,6 +48,16 @@ public final class BatchNorm2D: Module {
         registerBuffer("num_batches_tracked", batchesTracked, isInteger: true)
     }
 
+    /// Running mean 0, running variance 1, no batches tracked (PyTorch's `reset_running_stats`).
+    public func resetRunningStatistics() {
+        runningMean.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        runningVariance.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+        batchesTracked.storage.base[0] = 0
+    }
+
+    /// The factor of this step's statistics in the running averages (after `accept` counted it).
+    private var averagingFactor: Float { momentum ?? 1 / max(batchesTracked.storage.base[0], 1) }
+
     /// Checks `x` against the layer (and a folded layer against training mode) and counts a training step.
     private func accept(_ x: Tensor) {
         precondition((x.rank == 4 || x.rank == 2) && x.shape[1] == channels,
@@ -57,7 +71,7 @@ public final class BatchNorm2D: Module {
         accept(x)
         if isFolded { return x }
         return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                         training: isTraining, momentum: momentum, epsilon: epsilon)
+                         training: isTraining, momentum: averagingFactor, epsilon: epsilon)
     }
 
     /// relu(self(x)) in one pass (`batchNormReLU`): the same values and gradients, one pass
@@ -69,7 +83,7 @@ public final class BatchNorm2D: Module {
         tracer?.enter(self)
         accept(x)
         let (y, standIn) = batchNormReLU(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                                         training: isTraining, momentum: momentum, epsilon: epsilon)
+                                         training: isTraining, momentum: averagingFactor, epsilon: epsilon)
         guard let tracer else { return y }
         tracer.exit(self, output: standIn)
         return y.traced("relu", [standIn], saved: y.count)
@@ -79,7 +93,7 @@ public final class BatchNorm2D: Module {
     func markFolded() { isFolded = true }
 
     public override var configuration: String {
-        "\(channels), eps=\(epsilon), momentum=\(momentum)" + (isFolded ? ", folded into the convolution" : "")
+        "\(channels), eps=\(epsilon), momentum=\(momentum.map { "\($0)" } ?? "None")" + (isFolded ? ", folded into the convolution" : "")
     }
 }
 
