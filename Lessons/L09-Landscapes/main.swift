@@ -224,17 +224,21 @@ let ps = smoothness["plain-\(shallow)"]!, rs = smoothness["ResNet-\(shallow)"]!
 let smoother = pd.nonConvex > rd.nonConvex
 let deepGap = pd.nonConvex - rd.nonConvex, shallowGap = ps.nonConvex - rs.nonConvex
 let residualSteeper = rd.rise05 > pd.rise05
+// ln 10: the cross-entropy of a uniform guess over the 10 classes.
+let plainUntrained = pd.center >= 0.9 * log(10.0)
 nb.show("plain-\(deep) has the larger non-convex share", smoother)
 nb.note(zh: "本次运行的非凸比例：plain-\(deep) \(fmt(pd.nonConvex))，ResNet-\(deep) \(fmt(rd.nonConvex))；plain-\(shallow) \(fmt(ps.nonConvex))，ResNet-\(shallow) \(fmt(rs.nonConvex))。"
             + (smoother ? "深的普通网络的切片在更多的格点上向下弯：它的曲面更不平滑" : "这次深的普通网络的切片并不比 ResNet 的更不凸")
             + (smoother && deepGap > shallowGap ? "，而且两者之差（\(fmt(deepGap))）比浅的一对（\(fmt(shallowGap))）大。" : "。")
             + "距离 0.5 处的上升：plain-\(deep) \(fmt(pd.rise05))，ResNet-\(deep) \(fmt(rd.rise05))；距离 1 处分别为 \(fmt(pd.rise1)) 和 \(fmt(rd.rise1))；中心的损失分别为 \(fmt(pd.center)) 和 \(fmt(rd.center))。"
-            + (residualSteeper ? "ResNet-\(deep) 停在更低的损失上，四周升得更快：它的谷更深。" : "plain-\(deep) 的损失在四周升得更快。"),
+            + (residualSteeper ? "ResNet-\(deep) 停在更低的损失上，四周升得更快：它的谷更深。" : "plain-\(deep) 的损失在四周升得更快。")
+            + (plainUntrained ? "注意：plain-\(deep) 中心的损失接近 ln 10 ≈ 2.30，即对 10 类均匀猜测的损失——这次它几乎没有训练起来（见第 8 课），所以它的 θ* 还停在未训练网络的平台上：等高线图里那一大片平坦的区域就是这个平台，非凸比例数的是平台上的细小起伏，而不是一个训练出来的谷。" : ""),
         en: "This run's non-convex shares: plain-\(deep) \(fmt(pd.nonConvex)), ResNet-\(deep) \(fmt(rd.nonConvex)); plain-\(shallow) \(fmt(ps.nonConvex)), ResNet-\(shallow) \(fmt(rs.nonConvex))."
             + (smoother ? " The deep plain net's slice bends down at more of its points: its surface is the less smooth one" : " This time the deep plain net's slice is not the less convex one")
             + (smoother && deepGap > shallowGap ? ", and the gap (\(fmt(deepGap))) is larger than the shallow pair's (\(fmt(shallowGap)))." : ".")
             + " Rise at distance 0.5: plain-\(deep) \(fmt(pd.rise05)), ResNet-\(deep) \(fmt(rd.rise05)); at distance 1, \(fmt(pd.rise1)) and \(fmt(rd.rise1)); the losses at the centre are \(fmt(pd.center)) and \(fmt(rd.center))."
-            + (residualSteeper ? " ResNet-\(deep) sits at the lower loss and its loss rises faster around it: its basin is the deeper one." : " plain-\(deep)'s loss rises the faster around its centre."))
+            + (residualSteeper ? " ResNet-\(deep) sits at the lower loss and its loss rises faster around it: its basin is the deeper one." : " plain-\(deep)'s loss rises the faster around its centre.")
+            + (plainUntrained ? " Note: plain-\(deep)'s loss at the centre is close to ln 10 ≈ 2.30, the loss of a uniform guess over 10 classes: this time it hardly trained at all (see lesson 8), so its θ* still sits on the plateau of an untrained net. The wide flat region of its contour plot is that plateau, and its non-convex share counts the small ripples on it, not a trained basin." : ""))
 //> Table: 损失曲面的平滑程度（2 个切片的平均）
 //> net        loss at θ*  non-convex share  per slice    rise at r = 0.5  rise at r = 1
 //> ---------  ----------  ----------------  -----------  ---------------  -------------
