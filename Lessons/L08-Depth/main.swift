@@ -236,7 +236,11 @@ nb.note(zh: "差距：plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" 
 //: 两个 ResNet 结束时通常很接近，而这么短的训练单次运行的波动又大，所以只看一次运行不够。下面用另外几个随机种子（初始化和批次的顺序都变）再训练这一对 ResNet，其余设置不变；普通网络那一对也用其中的前四个种子再训练，看上面那次运行里的 plain-56 是不是特例。
 //:en The two ResNets usually end close together, and single runs this short vary a lot, so one run is not enough to tell their order. Below, the residual pair is trained again with other random seeds (both the initialisation and the order of the batches change), everything else unchanged; the plain pair too, with the first four of those seeds, to see whether the run above is typical of plain-56.
 /// Final eval-mode training errors of a shallow/deep pair for one seed offset.
-struct SeedPair: Codable { var offset: UInt64; var shallow: Double; var deep: Double }
+struct SeedPair: Codable {
+    var offset: UInt64; var shallow: Double; var deep: Double
+    /// deep − shallow, in percentage points.
+    var gap: Double { (deep - shallow) * 100 }
+}
 /// The pair `net(shallow)`, `net(deep)` trained again with each of `offsets` (after the first, offset 0, trained above).
 func trainedWithSeeds(_ net: (Int) -> DepthNet, _ offsets: [UInt64], first: SeedPair) throws -> [SeedPair] {
     var pairs = [first]
@@ -265,24 +269,22 @@ func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
-let seedGaps = seedPairs.map { ($0.deep - $0.shallow) * 100 }
+let seedGaps = seedPairs.map(\.gap)
 let meanSeedGap = seedGaps.reduce(0, +) / Double(seedGaps.count)
 let medianSeedGap = median(seedGaps)
 let deepNoWorse = seedPairs.filter { $0.deep <= $0.shallow }.count
-let plainSeedGaps = plainSeedPairs.map { ($0.deep - $0.shallow) * 100 }
-let medianPlainGap = median(plainSeedGaps)
+let medianPlainGap = median(plainSeedPairs.map(\.gap))
 let plainDeepWorse = plainSeedPairs.filter { $0.deep > $0.shallow }.count
-nb.table(header: ["seed offset", "plain-\(shallow)", "plain-\(deep)", "plain-\(deep) − plain-\(shallow) (points)"],
-         rows: plainSeedPairs.map { [String($0.offset), $0.shallow, $0.deep, String(format: "%+.1f", ($0.deep - $0.shallow) * 100)]
-             as [any CustomStringConvertible] },
-         caption: Bilingual(zh: "不同随机种子下两个普通网络的最终训练误差（eval，全部训练图）",
-                            en: "Final training error of the plain pair with other seeds (eval mode, all training images)"))
+/// The final training errors of one pair over its seeds, as a table.
+func seedTable(_ pairs: [SeedPair], _ prefix: String, zh: String, en: String) {
+    nb.table(header: ["seed offset", "\(prefix)-\(shallow)", "\(prefix)-\(deep)", "\(prefix)-\(deep) − \(prefix)-\(shallow) (points)"],
+             rows: pairs.map { [String($0.offset), $0.shallow, $0.deep, String(format: "%+.1f", $0.gap)] as [any CustomStringConvertible] },
+             caption: Bilingual(zh: "不同随机种子下\(zh)的最终训练误差（eval，全部训练图）",
+                                en: "Final training error of the \(en) with other seeds (eval mode, all training images)"))
+}
+seedTable(plainSeedPairs, "plain", zh: "两个普通网络", en: "plain pair")
 nb.show("seeds with plain-\(deep) > plain-\(shallow)", "\(plainDeepWorse) of \(plainSeedPairs.count)")
-nb.table(header: ["seed offset", "ResNet-\(shallow)", "ResNet-\(deep)", "ResNet-\(deep) − ResNet-\(shallow) (points)"],
-         rows: seedPairs.map { [String($0.offset), $0.shallow, $0.deep, String(format: "%+.1f", ($0.deep - $0.shallow) * 100)]
-             as [any CustomStringConvertible] },
-         caption: Bilingual(zh: "不同随机种子下两个 ResNet 的最终训练误差（eval，全部训练图）",
-                            en: "Final training error of the residual pair with other seeds (eval mode, all training images)"))
+seedTable(seedPairs, "ResNet", zh: "两个 ResNet ", en: "residual pair")
 nb.show("seeds with ResNet-\(deep) <= ResNet-\(shallow)", "\(deepNoWorse) of \(seedPairs.count)")
 nb.note(zh: "\(seedPairs.count) 个种子里，ResNet-\(deep) 有 \(deepNoWorse) 次不高于 ResNet-\(shallow)；两者之差的中位数为 \(String(format: "%+.1f", medianSeedGap)) 个百分点，平均为 \(String(format: "%+.1f", meanSeedGap)) 个百分点（从 \(String(format: "%+.1f", seedGaps.min()!)) 到 \(String(format: "%+.1f", seedGaps.max()!))），而 plain-\(deep) 比 plain-\(shallow) \(plainGap > 0 ? "高" : "低") \(points(plainGap)) 个百分点。"
             + (abs(medianSeedGap) < abs(medianPlainGap) / 4 ? "残差网络这一对差距的中位数不到普通网络那一对（\(plainSeedPairs.count) 个种子，中位数 \(String(format: "%+.1f", medianPlainGap)) 个百分点，\(plainDeepWorse) 次 plain-\(deep) 更高）的四分之一：没有普通网络那样的退化。" : ""),
