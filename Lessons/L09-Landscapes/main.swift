@@ -79,7 +79,7 @@ nb.show("nets", nets.map(\.name))
 
 //: 损失在固定的一批训练图上计算（eval 模式，BN 用训练结束后按最终权重重新算出的均值和方差，见第 8 课），$\alpha, \beta \in [-1, 1]$。每个网络用自己的两个滤波器归一化方向（随机种子相同）。下面的图画的是这一个切片；衡量平滑的两个数在默认模式下是三个切片（三对随机方向）的平均，因为 9x9 的切片只有 49 个内部格点，一个切片的比例太粗。每个格点要对这批图做一次前向传播，所以网格是本课最花时间的部分；结果进实验缓存。默认模式用较粗的网格，`--paper` 模式用更细的网格和更多图片。
 //:en The loss is computed on a fixed set of training images (eval mode: BN uses the mean and variance recomputed with the final weights after training, see lesson 8), with $\alpha, \beta \in [-1, 1]$. Each net gets its own two filter-normalised directions (same random seeds). The figures below draw this slice; the two smoothness numbers further down are, in the default mode, the mean over three slices (three pairs of random directions), because a 9x9 slice has only 49 interior points, too few for a share to be read from one. Every grid point costs one forward pass over these images, so the grids are the expensive part of this lesson; the results go into the experiment cache. The default mode uses a coarse grid, `--paper` a finer one and more images.
-let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (31, 61, 2_000) : (9, 17, 128)
+let (gridSteps, lineSteps, probeCount) = nb.isQuick ? (5, 5, 32) : nb.isPaper ? (15, 29, 256) : (9, 17, 64)
 let extent = 1.0
 nb.show("grid", "\(gridSteps) x \(gridSteps), α, β in [-\(extent), \(extent)]")
 nb.show("1-D points", lineSteps)
@@ -109,7 +109,7 @@ for net in nets {
 let landscapes = computed
 // More slices through the same θ* (other random direction pairs) for the smoothness measures:
 // one 9x9 slice has only 49 interior points, too few for a share to be read from one run. Paper
-// mode's 31x31 slice has 841.
+// mode's 15x15 slice has 169.
 let sliceCount = nb.isPaper ? 1 : nb.isQuick ? 2 : 3
 var sliceGrids: [String: [LossGrid]] = nets.reduce(into: [:]) { $0[$1.name] = [landscapes[$1.name]!.grid] }
 for net in nets {
@@ -248,8 +248,8 @@ nb.note(zh: "本次运行的非凸比例：plain-\(deep) \(fmt(pd.nonConvex))，
 //> ResNet-14       1.766            0.5556  0.56 / 0.56            7.638          106.8
 //> plain-14 has the larger non-convex share: false
 
-//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的曲面杂乱，ResNet-56 的曲面像一个凸的碗。我们的网络训练得很短（步数见第 8 课的注记），网格也粗（9x9，每个损失只用 128 张图），这些数只能说明趋势；`--paper` 模式用更细的网格（31x31）和更多图片。这么短的训练里，“陡”和“平滑”可能各说各的：训练得最差的普通网络停在高得多的损失上，权重也大得多（见范数表），四周可能是一片起伏不平的平台——非凸比例高，上升却小；ResNet 停在一个谷底，谷壁升得快，但谷是凸的。Li 等的网络训练到了收敛，普通网络的曲面既陡又乱。浅的一对（20 层）跳跃连接的作用小得多，两者的差别也应当小。
-//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's surface is chaotic, while ResNet-56's looks like a convex bowl. Our nets trained for very few steps (lesson 8's note gives the count) and the grid is coarse (9x9, each loss on 128 images), so these numbers show a trend only; `--paper` mode uses a finer grid (31x31) and more images. After so short a training, "steep" and "smooth" can part ways: the plain net that trained worst sits at a much higher loss with much larger weights (see the table of norms), possibly on an uneven plateau, with a high non-convex share but a small rise; the ResNet sits at the bottom of a basin whose walls rise fast, but the basin is convex. Li et al.'s nets were trained to convergence, and there the plain net's surface is both steep and chaotic. For the shallow pair (20 layers), skip connections matter much less, and the two should differ less.
+//: 本次的数字见上面的注记和表。Li 等的图里，深的普通网络的曲面杂乱，ResNet-56 的曲面像一个凸的碗。我们的网络训练得很短（步数见第 8 课的注记），网格也粗（9x9，每个损失只用 64 张图），这些数只能说明趋势；`--paper` 模式用更细的网格（15x15）和更多图片（256 张）。这么短的训练里，“陡”和“平滑”可能各说各的：训练得最差的普通网络停在高得多的损失上，权重也大得多（见范数表），四周可能是一片起伏不平的平台——非凸比例高，上升却小；ResNet 停在一个谷底，谷壁升得快，但谷是凸的。Li 等的网络训练到了收敛，普通网络的曲面既陡又乱。浅的一对（20 层）跳跃连接的作用小得多，两者的差别也应当小。
+//:en This run's numbers are in the note and the table above. In Li et al.'s figures the deep plain net's surface is chaotic, while ResNet-56's looks like a convex bowl. Our nets trained for very few steps (lesson 8's note gives the count) and the grid is coarse (9x9, each loss on 64 images), so these numbers show a trend only; `--paper` mode uses a finer grid (15x15) and more images (256). After so short a training, "steep" and "smooth" can part ways: the plain net that trained worst sits at a much higher loss with much larger weights (see the table of norms), possibly on an uneven plateau, with a high non-convex share but a small rise; the ResNet sits at the bottom of a basin whose walls rise fast, but the basin is convex. Li et al.'s nets were trained to convergence, and there the plain net's surface is both steep and chaotic. For the shallow pair (20 layers), skip connections matter much less, and the two should differ less.
 
 //: ## 小结
 //:en ## Takeaways

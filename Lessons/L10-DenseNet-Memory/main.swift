@@ -256,13 +256,14 @@ nb.note(zh: "进程峰值常驻内存（RSS）的增长（随运行略有变化�
 
 //: DenseNet 论文的图 5 画出训练好的网络里，每一层从之前每一层拿到的权重大小：第 $l$ 层的 1x1 卷积的输入通道按来源分组（block 的输入和前面每一层的 $k$ 个输出），对每组取权重绝对值的平均。这里把 Fashion-MNIST 补零到 32x32、复制成 3 个通道，短暂训练一个 DenseNet-BC，然后画出三个 block 的矩阵。每一列（一个接收层）除以该列的最大值，颜色范围取各图的最小值到 1；最后一列是 block 之后的过渡层（最后一个 block 是分类器）。没有连接的格子（来源不在接收层之前）画成最小值的颜色。
 //:en Figure 5 of the DenseNet paper shows, in a trained network, how much weight each layer puts on each earlier layer: the input channels of layer $l$'s 1x1 conv are grouped by source (the block's input and each earlier layer's $k$ outputs), and the absolute weights of each group are averaged. Here we pad Fashion-MNIST to 32x32, replicate it to 3 channels, train a DenseNet-BC briefly and draw the matrix of each of the three blocks. Each column (one consumer) is divided by its maximum, and the colours span each panel's minimum to 1; the last column is the transition after the block (the classifier after the last block). Cells without a connection (the source is not before the consumer) get the minimum's colour.
-let reuseDepth = nb.isQuick ? 22 : (nb.isPaper ? 100 : 28)
-let reuseCount = nb.isQuick ? 256 : (nb.isPaper ? 60_000 : 2_560)
-let reuseEpochs = nb.isPaper ? 30 : (nb.isQuick ? 1 : 2)
+// Paper mode: the depth of the paper's Figure 5 (L = 40, k = 12; there without bottlenecks).
+let reuseDepth = nb.isQuick ? 22 : (nb.isPaper ? 40 : 28)
+let reuseCount = nb.isQuick ? 256 : (nb.isPaper ? 10_000 : 2_560)
+let reuseEpochs = nb.isPaper ? 5 : (nb.isQuick ? 1 : 2)
 struct Reuse: Codable { var run: TrainingRun; var blocks: [[[Double?]]]; var initial: [[[Double?]]] }
 let reuse = try nb.cached("feature-reuse", reuseDepth, reuseCount, reuseEpochs, after: []) { () -> Reuse in
     let train = try FashionMNIST.load(.train).tensors(count: reuseCount, padding: 2, replicate: 3)
-    let test = try FashionMNIST.load(.test).tensors(count: nb.isQuick ? 200 : (nb.isPaper ? 10_000 : 500), padding: 2, replicate: 3)
+    let test = try FashionMNIST.load(.test).tensors(count: nb.isQuick ? 200 : (nb.isPaper ? 2_000 : 500), padding: 2, replicate: 3)
     Random.seed(nb.seed)
     let net = DenseNet(bcDepth: reuseDepth, growthRate: 12, memoryEfficient: true)
     func matrices() -> [[[Double?]]] {

@@ -72,12 +72,17 @@ struct DepthNetsTests {
         let expected: [Float] = [0.002, 0.008, 0.014, 0.02, 0.02, 0.02, 0.002, 0.002]
         #expect(zip(rates, expected).allSatisfy { abs($0 - $1) < 1e-7 }, "\(rates)")
         #expect(zip(budget.epochRates, expected).allSatisfy { abs($0 - Double($1)) < 1e-7 }, "\(budget.epochRates)")
-        // The residual pair gets seven more seeds; the first run is offset 0.
-        #expect(budget.residualSeedOffsets == [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000])
+        // The residual pair gets two more seeds, the plain pair none; the first run is offset 0.
+        #expect(budget.residualSeedOffsets == [0, 1000, 2000] && budget.plainSeedOffsets == [0])
         #expect(DepthBudget(depths: [8, 14], trainCount: 1, testCount: 1, evalCount: 1, epochs: 1, warmupEpochs: 0, milestones: [],
                             residualSeedOffsets: [5]).residualSeedOffsets == [0, 5])
+        #expect(DepthBudget(depths: [8, 14], trainCount: 1, testCount: 1, evalCount: 1, epochs: 1, warmupEpochs: 0, milestones: [],
+                            plainSeedOffsets: [7]).plainSeedOffsets == [0, 7])
         // Paper mode keeps the paper's batch 128 at 0.1.
         let paper = DepthBudget.forMode(quick: false, paper: true)
-        #expect(paper.batchSize == 128 && paper.learningRate == 0.1 && paper.epochRates[1] == Double(Float(0.1)))
+        #expect(paper.batchSize == 128 && paper.learningRate == 0.1 && paper.stepsPerEpoch == 40)
+        let paperRates: [Float] = [0.01, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
+        #expect(zip(paper.epochRates, paperRates).allSatisfy { abs($0 - Double($1)) < 1e-7 } && paper.epochRates.count == 8,
+                "\(paper.epochRates)")
     }
 }
