@@ -78,11 +78,10 @@ struct DepthNetsTests {
                             residualSeedOffsets: [5]).residualSeedOffsets == [0, 5])
         #expect(DepthBudget(depths: [8, 14], trainCount: 1, testCount: 1, evalCount: 1, epochs: 1, warmupEpochs: 0, milestones: [],
                             plainSeedOffsets: [7]).plainSeedOffsets == [0, 7])
-        // Paper mode keeps the paper's batch 128 at 0.1.
+        // Paper mode: the full mode's schedule on more images (64 steps an epoch).
         let paper = DepthBudget.forMode(quick: false, paper: true)
-        #expect(paper.batchSize == 128 && paper.learningRate == 0.1 && paper.stepsPerEpoch == 40)
-        let paperRates: [Float] = [0.01, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
-        #expect(zip(paper.epochRates, paperRates).allSatisfy { abs($0 - Double($1)) < 1e-7 } && paper.epochRates.count == 8,
+        #expect(paper.depths == [20, 32, 44, 56] && paper.batchSize == 64 && paper.stepsPerEpoch == 64)
+        #expect(zip(paper.epochRates, expected).allSatisfy { abs($0 - Double($1)) < 1e-7 } && paper.epochRates.count == 8,
                 "\(paper.epochRates)")
     }
 }
