@@ -132,8 +132,12 @@ struct LessonWorkspace {
         // Foundation starts the child in its own process group, so neither Ctrl-C nor `kill <course>`
         // would reach it: pass SIGINT/SIGTERM/SIGHUP on rather than leave the lesson running as an
         // orphan. Its writes are atomic, so stopping it anywhere leaves whole entries and files only.
-        let forwarders = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
+        // The dispositions are put back when the lesson ends: a child inherits ignored signals, so
+        // leaving them ignored would make the next lesson deaf to the forwarded signal.
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        var previous: [sighandler_t?] = []
+        let forwarders = signals.map { sig -> DispatchSourceSignal in
+            previous.append(signal(sig, SIG_IGN))
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 kill(process.processIdentifier, sig)
@@ -145,6 +149,7 @@ struct LessonWorkspace {
         }
         process.waitUntilExit()
         forwarders.forEach { $0.cancel() }
+        for (sig, handler) in zip(signals, previous) { signal(sig, handler) }
         if process.terminationReason == .uncaughtSignal {
             throw CourseFailure(message: "\(lesson.target) was stopped by signal \(process.terminationStatus)",
                                 hint: "rerun it: finished cache entries are kept, nothing half-written was published")
