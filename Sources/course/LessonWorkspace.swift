@@ -135,9 +135,8 @@ struct LessonWorkspace {
         // The dispositions are put back when the lesson ends: a child inherits ignored signals, so
         // leaving them ignored would make the next lesson deaf to the forwarded signal.
         let signals = [SIGINT, SIGTERM, SIGHUP]
-        var previous: [sighandler_t?] = []
+        let previous = signals.map { signal($0, SIG_IGN) }
         let forwarders = signals.map { sig -> DispatchSourceSignal in
-            previous.append(signal(sig, SIG_IGN))
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 kill(process.processIdentifier, sig)
